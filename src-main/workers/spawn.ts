@@ -1,0 +1,23 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export type WorkerName = 'inference' | 'training';
+
+/**
+ * Starts a worker thread from source (tests, `npm run cli` in a checkout: through tsx) or from the
+ * built bundle (electron-vite puts `<name>.worker.js` beside the main bundle).
+ */
+export function spawnWorker(name: WorkerName, options: WorkerOptions = {}): Worker {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    { file: join(here, `${name}.worker.js`), execArgv: [] as string[] },
+    { file: join(here, `${name}.worker.mjs`), execArgv: [] as string[] },
+    { file: join(here, `${name}.worker.ts`), execArgv: ['--import', 'tsx'] },
+    { file: join(here, '..', 'workers', `${name}.worker.ts`), execArgv: ['--import', 'tsx'] },
+  ];
+  const found = candidates.find((c) => existsSync(c.file));
+  if (!found) throw new Error(`worker ${name} not found next to ${here}`);
+  return new Worker(found.file, { ...options, execArgv: [...(options.execArgv ?? []), ...found.execArgv] });
+}

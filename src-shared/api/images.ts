@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** Where a mm/pixel figure comes from; shown to the user next to every measurement. */
+export type SpacingSource =
+  | 'pixel-spacing'            // PixelSpacing (0028,0030): calibrated to the patient, or unspecified
+  | 'pixel-spacing-calibrated' // PixelSpacing with PixelSpacingCalibrationType (0028,0A02) given
+  | 'imager-corrected'         // ImagerPixelSpacing divided by Estimated Radiographic Magnification Factor
+  | 'imager'                   // ImagerPixelSpacing (0018,1164): detector plane, uncalibrated
+  | 'user'                     // set by the user for a raster image
+  | 'none';
+
+/** Physical pixel size. `rowMm` is the distance between rows (vertical), `colMm` between columns. */
+export interface PixelSpacing {
+  rowMm: number;
+  colMm: number;
+  source: SpacingSource;
+  /** Human label, e.g. "detector plane, uncalibrated". */
+  label: string;
+}
+
+/** A window (VOI) preset in modality-LUT units. */
+export interface WindowPreset {
+  center: number;
+  width: number;
+  name: string;
+  /** DICOM VOI LUT Function: LINEAR, LINEAR_EXACT or SIGMOID. */
+  fn?: 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID';
+}
+
+/** Everything the viewer and the metadata panel need about an image. */
+export interface ImageMeta {
+  imageId: string;
+  kind: 'dicom' | 'raster';
+  widthPx: number;
+  heightPx: number;
+  frames: number;
+  /** MONOCHROME1, MONOCHROME2, RGB, ... ; raster images report MONOCHROME2 or RGB. */
+  photometric: string;
+  bitsStored: number;
+  transferSyntax?: string;
+  modality?: string;
+  viewPosition?: string;
+  patient?: { name?: string; id?: string; sex?: string; birthDate?: string; age?: string };
+  study?: { date?: string; description?: string; institution?: string; accession?: string };
+  series?: { description?: string; bodyPart?: string };
+  spacing: PixelSpacing | null;
+  windows: WindowPreset[];
+  /** Display LUT from a VOI LUT Sequence, if the file has one (input first value, bits, table). */
+  voiLut?: { firstValue: number; bits: number; table: number[] } | null;
+}
+
+/**
+ * Pixel values after the modality LUT (rescale or Modality LUT Sequence), row-major.
+ * Grey images have one channel; RGB has three, interleaved. Values are kept at full depth for
+ * windowing and for the model; `invert` is true for MONOCHROME1 (displayed inverted).
+ */
+export interface ImagePixels {
+  widthPx: number;
+  heightPx: number;
+  channels: 1 | 3;
+  data: Float32Array | Int32Array | Uint16Array | Int16Array | Uint8Array;
+  min: number;
+  max: number;
+  invert: boolean;
+}
+
+/** Image decoding and metadata. */
+export interface ImagesApi {
+  meta(imageId: string): Promise<ImageMeta>;
+  pixels(imageId: string, options: { frame?: number }): Promise<ImagePixels>;
+  /** Sets a user spacing (mm/pixel) for an image that has none (raster images). */
+  setSpacing(imageId: string, spacingMm: number | null): Promise<ImageMeta>;
+}
+
+export const imagesSchemas = {
+  meta: z.tuple([z.string().min(1)]),
+  pixels: z.tuple([z.string().min(1), z.object({ frame: z.number().int().nonnegative().optional() })]),
+  setSpacing: z.tuple([z.string().min(1), z.number().positive().max(10).nullable()]),
+};

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { MaskRevision } from './masks';
+
+/** Result of predicting one image. */
+export interface PredictionResult {
+  imageId: string;
+  revision: MaskRevision;
+  modelId: string;
+  modelVersion: string;
+  /** Per-image uncertainty in 0..1 (mean TTA disagreement inside the lung region). */
+  uncertainty: number;
+  areas: { rightCm2: number | null; leftCm2: number | null; totalCm2: number | null; totalPx: number; lungHeightMm: number | null };
+  timingsMs: { pre: number; run: number; post: number; total: number };
+  /** Execution provider that ran the model (cpu, cuda, dml, coreml). */
+  provider: string;
+}
+
+/** Per-pixel uncertainty map at reduced size, 0..255. */
+export interface UncertaintyMap {
+  widthPx: number;
+  heightPx: number;
+  data: Uint8Array;
+}
+
+/** Lung segmentation with ONNX Runtime in a worker. */
+export interface InferenceApi {
+  /** Predicts one image now and stores the mask as a new revision. */
+  predictImage(imageId: string, options: { modelId?: string; tta?: boolean }): Promise<PredictionResult>;
+  /** Starts a batch job over images (all unpredicted ones when `imageIds` is omitted); returns its job id. */
+  predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean }): Promise<{ jobId: string }>;
+  /** The uncertainty map of the image's latest prediction, or null. */
+  uncertaintyMap(imageId: string): Promise<UncertaintyMap | null>;
+}
+
+export const inferenceSchemas = {
+  predictImage: z.tuple([z.string().min(1), z.object({ modelId: z.string().optional(), tta: z.boolean().optional() })]),
+  predictBatch: z.tuple([z.object({ imageIds: z.array(z.string()).optional(), modelId: z.string().optional(), tta: z.boolean().optional() })]),
+  uncertaintyMap: z.tuple([z.string().min(1)]),
+};

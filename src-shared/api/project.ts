@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/** Review status of an image; the workflow moves left to right, and back when a mask changes. */
+export type ReviewStatus = 'new' | 'predicted' | 'in-review' | 'corrected' | 'approved';
+export const reviewStatuses = ['new', 'predicted', 'in-review', 'corrected', 'approved'] as const satisfies readonly ReviewStatus[];
+
+/** Summary of the open project. */
+export interface ProjectSummary {
+  path: string;
+  name: string;
+  formatVersion: number;
+  imageCount: number;
+  createdAt: string;
+  settings: ProjectSettings;
+}
+
+export interface ProjectSettings {
+  /** Copy imported files into the project (true) or reference them where they are (false). */
+  copyImages: boolean;
+  /** Who is recorded in the audit log for edits. */
+  userName: string;
+}
+
+/** One image of a project as the review queue lists it. */
+export interface ImageRecord {
+  id: string;
+  name: string;
+  kind: 'dicom' | 'raster';
+  contentHash: string;
+  widthPx: number;
+  heightPx: number;
+  status: ReviewStatus;
+  importedAt: string;
+  /** Latest mask revision, if any. */
+  latestRevisionId: string | null;
+  /** Model id@version that made the latest prediction. */
+  predictedBy: string | null;
+  /** Per-image uncertainty score in 0..1 from test-time augmentation; null before prediction. */
+  uncertainty: number | null;
+  /** Lung areas of the latest mask, in cm² when spacing is known, else null. */
+  areas: { rightCm2: number | null; leftCm2: number | null; totalCm2: number | null; totalPx: number } | null;
+  /** A reference annotation imported with the image (not a model prediction). */
+  hasReference: boolean;
+}
+
+/** Outcome of an import: what came in, what was already there, what was refused and why. */
+export interface ImportReport {
+  imported: ImageRecord[];
+  duplicates: { path: string; existingId: string }[];
+  rejected: { path: string; reason: string }[];
+}
+
+/** One audit-log entry: who did what, when. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  user: string;
+  action: 'create' | 'import' | 'predict' | 'edit' | 'status' | 'approve' | 'train' | 'promote' | 'rollback' | 'export' | 'settings';
+  imageId?: string;
+  detail: Record<string, unknown>;
+}
+
+export type ExportFormat = 'png' | 'coco' | 'dicom-seg' | 'nnunet' | 'csv';
+
+export interface ExportOptions {
+  format: ExportFormat;
+  outDir: string;
+  imageIds?: string[];
+  /** Only approved images (default true for training formats). */
+  approvedOnly?: boolean;
+  /** Remove or replace PHI per the DICOM basic de-identification profile. */
+  deidentify?: boolean;
+  /** PNG: write 1 right / 2 left labels instead of 0/255. */
+  labels?: boolean;
+}
+
+export interface ExportReport {
+  format: ExportFormat;
+  outDir: string;
+  files: string[];
+  skipped: { imageId: string; reason: string }[];
+}
+
+/** A file handed over as bytes (drag and drop in the browser). */
+export interface FilePayload {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Project storage, import and export. */
+export interface ProjectApi {
+  create(path: string, options: { name?: string; copyImages?: boolean; userName?: string }): Promise<ProjectSummary>;
+  open(path: string): Promise<ProjectSummary>;
+  close(): Promise<void>;
+  current(): Promise<ProjectSummary | null>;
+  listImages(): Promise<ImageRecord[]>;
+  /** Imports files or folders (recursive) by path on the main side's disk. */
+  importPaths(paths: string[], options: { copy?: boolean; recursive?: boolean }): Promise<ImportReport>;
+  /** Imports files given as bytes (drag and drop, browser upload). */
+  importFiles(files: FilePayload[]): Promise<ImportReport>;
+  setStatus(imageId: string, status: ReviewStatus): Promise<ImageRecord>;
+  audit(options: { limit?: number; imageId?: string }): Promise<AuditEntry[]>;
+  exportData(options: ExportOptions): Promise<ExportReport>;
+}
+
+const exportFormat = z.enum(['png', 'coco', 'dicom-seg', 'nnunet', 'csv']);
+
+export const projectSchemas = {
+  create: z.tuple([z.string().min(1), z.object({ name: z.string().optional(), copyImages: z.boolean().optional(), userName: z.string().optional() })]),
+  open: z.tuple([z.string().min(1)]),
+  close: z.tuple([]),
+  current: z.tuple([]),
+  listImages: z.tuple([]),
+  importPaths: z.tuple([z.array(z.string().min(1)).min(1), z.object({ copy: z.boolean().optional(), recursive: z.boolean().optional() })]),
+  importFiles: z.tuple([z.array(z.object({ name: z.string().min(1), bytes: z.instanceof(Uint8Array) })).min(1)]),
+  setStatus: z.tuple([z.string().min(1), z.enum(reviewStatuses)]),
+  audit: z.tuple([z.object({ limit: z.number().int().positive().optional(), imageId: z.string().optional() })]),
+  exportData: z.tuple([
+    z.object({
+      format: exportFormat,
+      outDir: z.string().min(1),
+      imageIds: z.array(z.string()).optional(),
+      approvedOnly: z.boolean().optional(),
+      deidentify: z.boolean().optional(),
+      labels: z.boolean().optional(),
+    }),
+  ]),
+};

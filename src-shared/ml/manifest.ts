@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The model manifest (`models/<id>/model.json` beside `model.onnx`). It says how to feed the network
+ * and how to read its output, so any ONNX segmentation model (PyTorch, MONAI, nnU-Net, Pleura's own
+ * training) can be used without code changes. Units: pixels; intensities as stated in `normalisation`.
+ */
+export const modelManifestSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'id: letters, digits, dot, dash, underscore'),
+  version: z.string().min(1),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  file: z.string().default('model.onnx'),
+  input: z.object({
+    name: z.string().optional(),
+    /** Network input size in pixels. */
+    widthPx: z.number().int().positive(),
+    heightPx: z.number().int().positive(),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    layout: z.enum(['NCHW', 'NHWC']),
+    /** stretch: resize to the input size; letterbox: keep aspect, pad with `padValue`. */
+    resize: z.enum(['stretch', 'letterbox']).default('stretch'),
+    padValue: z.number().default(0),
+  }),
+  normalisation: z.object({
+    /** What the intensities are taken from before scaling. */
+    from: z.enum(['display-8bit', 'raw-minmax', 'window']),
+    /** Applied after mapping to 0..1: (x - mean) / std. */
+    mean: z.array(z.number()).default([0]),
+    std: z.array(z.number()).default([1]),
+  }),
+  output: z.object({
+    name: z.string().optional(),
+    kind: z.enum(['probability', 'logit']),
+    layout: z.enum(['NCHW', 'NHWC']).default('NCHW'),
+    /** Class names by output channel; a single channel means "lung vs background". */
+    classes: z.array(z.string()).min(1),
+    threshold: z.number().min(0).max(1).default(0.5),
+  }),
+  postprocess: z.object({
+    keepLargestComponents: z.number().int().min(0).default(2),
+    fillHoles: z.boolean().default(true),
+    splitLeftRight: z.boolean().default(true),
+  }).default({ keepLargestComponents: 2, fillHoles: true, splitLeftRight: true }),
+  convention: z.enum(['adult-visible-lung', 'including-retrocardiac', 'unknown']).default('unknown'),
+  training: z.object({
+    data: z.array(z.string()).default([]),
+    architecture: z.string().optional(),
+    parameters: z.number().optional(),
+    hyperParameters: z.record(z.string(), z.unknown()).optional(),
+    backend: z.string().optional(),
+    durationS: z.number().optional(),
+    parent: z.string().nullable().optional(),
+  }).default({ data: [] }),
+  metrics: z.record(z.string(), z.record(z.string(), z.number())).default({}),
+  createdAt: z.string(),
+  licence: z.string().optional(),
+});
+
+/** A validated model manifest. */
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
