@@ -1,0 +1,8 @@
+import type { CliCommand } from './command';
+import { versionCommand } from './commands/version';
+
+/**
+ * Every `pleura` subcommand. Each lives in src-main/cli/commands/<name>.ts and is added here by the
+ * part of Pleura that implements it.
+ */
+export const commands: CliCommand[] = [versionCommand];
