@@ -1,8 +1,12 @@
 import type { CliCommand } from './command';
 import { versionCommand } from './commands/version';
+import { serveCommand } from './commands/serve';
 
 /**
  * Every `pleura` subcommand. Each lives in src-main/cli/commands/<name>.ts and is added here by the
  * part of Pleura that implements it.
  */
-export const commands: CliCommand[] = [versionCommand];
+export const commands: CliCommand[] = [
+  versionCommand,
+  serveCommand,
+];

@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PleuraError } from '../../../src-shared/api/result';
+import { UsageError, type CliCommand } from '../command';
+import { createAppContext } from '../../services/create-context';
+import { createHandlers } from '../../transport/handlers';
+import { startServe } from '../../transport/serve';
+import { repoRootOrNull, rendererDirCandidates } from '../paths';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** In a checkout, rebuilds the renderer when its sources are newer than the build. */
+function ensureRendererBuilt(io: { out(line: string): void }): void {
+  const root = repoRootOrNull();
+  if (!root) return;
+  const index = join(root, 'out', 'renderer', 'index.html');
+  const sources = Math.max(newestMtime(join(root, 'src-renderer')), newestMtime(join(root, 'src-shared')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  io.out('Building the renderer (electron-vite build)...');
+  const result = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new PleuraError('internal', 'Building the renderer failed; see the output above.');
+}
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Serve the workstation to a browser on this machine (127.0.0.1, token in the URL)',
+  usage: 'pleura serve [--port N] [--project DIR] [--no-build]\n\n  --port N       port on 127.0.0.1 (default: a free one)\n  --project DIR  open this project at start\n  --no-build     do not rebuild the renderer in a checkout',
+  options: { port: { type: 'string' }, project: { type: 'string' }, 'no-build': { type: 'boolean' } },
+  allowPositionals: false,
+  async run({ values }, io) {
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${String(values.port)}'`);
+    if (!values['no-build']) ensureRendererBuilt(io);
+    const rendererDir = rendererDirCandidates().find((dir) => existsSync(join(dir, 'index.html')));
+    if (!rendererDir) throw new PleuraError('not-found', 'The renderer is not built: run `npm run build` first.');
+    const ctx = createAppContext({ transport: 'serve' });
+    const api = createHandlers(ctx);
+    if (typeof values.project === 'string') {
+      await api.project.open(values.project);
+    }
+    const handle = await startServe({ ctx, api, rendererDir, port });
+    if (io.json) io.result({ url: handle.url, port: handle.port });
+    else io.out(`Pleura is served at ${handle.url}\nOpen it in a browser on this machine. Press Ctrl+C to stop.`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        void handle.close().then(resolve);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * Binary message format of the WebSocket transport: typed arrays travel as raw bytes, not JSON numbers.
+ * Layout: u32 little-endian header length, UTF-8 JSON header, zero padding to a multiple of 8, then the
+ * typed arrays' bytes, each starting at a multiple of 8. In the header a typed array is replaced by
+ * `{ "$ta": [typeName, byteOffset, length] }`.
+ */
+
+type TypedArray =
+  | Uint8Array | Int8Array | Uint8ClampedArray | Uint16Array | Int16Array
+  | Uint32Array | Int32Array | Float32Array | Float64Array;
+
+const constructors = {
+  Uint8Array, Int8Array, Uint8ClampedArray, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array,
+} as const;
+type TypedName = keyof typeof constructors;
+
+function typedName(value: unknown): TypedName | null {
+  if (!ArrayBuffer.isView(value) || value instanceof DataView) return null;
+  const name = value.constructor.name as TypedName;
+  return name in constructors ? name : null;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Encodes a JSON-like value with typed arrays into one binary message. */
+export function encodeMessage(value: unknown): Uint8Array {
+  const buffers: TypedArray[] = [];
+  let offset = 0;
+  const header = JSON.stringify(value, function replacer(this: unknown, key: string, raw: unknown) {
+    // JSON.stringify has already turned typed arrays into objects by now; read the original.
+    const original = key === '' ? raw : (this as Record<string, unknown>)[key];
+    const name = typedName(original);
+    if (!name) return raw;
+    const array = original as TypedArray;
+    const entry = { $ta: [name, offset, array.length] };
+    buffers.push(array);
+    offset = align8(offset + array.byteLength);
+    return entry;
+  });
+  const headerBytes = utf8Encode(header ?? 'null');
+  const start = align8(4 + headerBytes.length);
+  const out = new Uint8Array(start + offset);
+  new DataView(out.buffer).setUint32(0, headerBytes.length, true);
+  out.set(headerBytes, 4);
+  let at = start;
+  for (const array of buffers) {
+    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
+    at = align8(at + array.byteLength);
+  }
+  return out;
+}
+
+/** Decodes a message made by {@link encodeMessage}; typed arrays are copied into fresh, aligned buffers. */
+export function decodeMessage(bytes: Uint8Array): unknown {
+  if (bytes.byteLength < 4) throw new Error('message too short');
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + headerLength > bytes.byteLength) throw new Error('message header truncated');
+  const start = align8(4 + headerLength);
+  const header = utf8Decode(bytes.subarray(4, 4 + headerLength));
+  return JSON.parse(header, (_key, value: unknown) => {
+    if (value && typeof value === 'object' && '$ta' in value) {
+      const [name, byteOffset, length] = (value as { $ta: [TypedName, number, number] }).$ta;
+      const Ctor = constructors[name];
+      if (!Ctor) throw new Error(`unknown typed array ${String(name)}`);
+      const byteLength = length * Ctor.BYTES_PER_ELEMENT;
+      const from = start + byteOffset;
+      if (from + byteLength > bytes.byteLength) throw new Error('message body truncated');
+      const copy = new Uint8Array(byteLength);
+      copy.set(bytes.subarray(from, from + byteLength));
+      return new Ctor(copy.buffer);
+    }
+    return value;
+  });
+}
+
+/** UTF-8 encoding without TextEncoder (src-shared has neither DOM nor Node types). */
+export function utf8Encode(text: string): Uint8Array {
+  const out: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x80) out.push(code);
+    else if (code < 0x800) out.push(0xc0 | (code >> 6), 0x80 | (code & 63));
+    else if (code < 0x10000) out.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+    else out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+  }
+  return Uint8Array.from(out);
+}
+
+/** UTF-8 decoding without TextDecoder; invalid sequences become U+FFFD. */
+export function utf8Decode(bytes: Uint8Array): string {
+  let out = '';
+  const chunk: number[] = [];
+  const flush = () => {
+    out += String.fromCodePoint(...chunk);
+    chunk.length = 0;
+  };
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    let code = 0xfffd;
+    let size = 1;
+    if (b < 0x80) code = b;
+    else if (b >= 0xc2 && b < 0xe0 && i + 1 < bytes.length) { code = ((b & 31) << 6) | (bytes[i + 1] & 63); size = 2; }
+    else if (b >= 0xe0 && b < 0xf0 && i + 2 < bytes.length) { code = ((b & 15) << 12) | ((bytes[i + 1] & 63) << 6) | (bytes[i + 2] & 63); size = 3; }
+    else if (b >= 0xf0 && b < 0xf5 && i + 3 < bytes.length) { code = ((b & 7) << 18) | ((bytes[i + 1] & 63) << 12) | ((bytes[i + 2] & 63) << 6) | (bytes[i + 3] & 63); size = 4; }
+    chunk.push(code);
+    if (chunk.length >= 8192) flush();
+    i += size;
+  }
+  flush();
+  return out;
+}
+
+/** A call from the renderer. */
+export interface WireRequest {
+  id: number;
+  domain: string;
+  method: string;
+  args: unknown[];
+}
+
+/** What the server sends: a call's result or an event. */
+export type WireResponse =
+  | { id: number; result: unknown }
+  | { event: string; payload: unknown };
