@@ -1,12 +1,15 @@
 import type { Api } from '../../../src-shared/api';
-import { PleuraError } from '../../../src-shared/api/result';
 import type { AppContext } from '../context';
+import { getSession } from '../project/session';
 
-const pending = (): never => {
-  throw new PleuraError('unsupported', 'The masks service is not available in this build yet.');
-};
-
-/** Handlers of the `masks` domain. */
-export function createMasksHandlers(_ctx: AppContext): Api['masks'] {
-  return new Proxy({} as Api['masks'], { get: () => pending });
+/** Handlers of the `masks` domain: immutable revisions of the open project's masks. */
+export function createMasksHandlers(ctx: AppContext): Api['masks'] {
+  const session = getSession(ctx);
+  return {
+    async revisions(imageId) {
+      return session.require().listRevisions(imageId);
+    },
+    load: (imageId, options) => session.require().loadRevision(imageId, options.revisionId),
+    save: (imageId, mask, options) => session.require().saveRevision(imageId, mask, options),
+  };
 }

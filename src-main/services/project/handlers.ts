@@ -1,12 +1,31 @@
 import type { Api } from '../../../src-shared/api';
-import { PleuraError } from '../../../src-shared/api/result';
 import type { AppContext } from '../context';
+import { exportProject } from '../export/export';
+import { importFiles, importPaths } from './import';
+import { getSession } from './session';
 
-const pending = (): never => {
-  throw new PleuraError('unsupported', 'The project service is not available in this build yet.');
-};
-
-/** Handlers of the `project` domain. */
-export function createProjectHandlers(_ctx: AppContext): Api['project'] {
-  return new Proxy({} as Api['project'], { get: () => pending });
+/** Handlers of the `project` domain: the open project, import, review status, audit, export. */
+export function createProjectHandlers(ctx: AppContext): Api['project'] {
+  const session = getSession(ctx);
+  return {
+    async create(path, options) {
+      return (await session.create(path, options)).summary();
+    },
+    async open(path) {
+      return (await session.open(path)).summary();
+    },
+    close: () => session.close(),
+    async current() {
+      return session.current()?.summary() ?? null;
+    },
+    async listImages() {
+      return session.require().listImages();
+    },
+    // The store emits a 'changed' event for each image it adds.
+    importPaths: (paths, options) => importPaths(session.require(), paths, options),
+    importFiles: (files) => importFiles(session.require(), files),
+    setStatus: (imageId, status) => session.require().setStatus(imageId, status),
+    audit: (options) => session.require().audit(options),
+    exportData: (options) => exportProject(session.require(), options),
+  };
 }

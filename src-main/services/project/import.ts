@@ -1,0 +1,188 @@
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import sharp from 'sharp';
+import type { FilePayload, ImportReport } from '../../../src-shared/api/project';
+import type { LabelMask } from '../../../src-shared/api/masks';
+import { PleuraError } from '../../../src-shared/api/result';
+import { sha256Hex } from './revision-file';
+import { hasDicomMagic, probeImage } from './probe';
+import type { ProjectStore } from './store';
+
+/** Biggest file import reads (larger files are refused with a message, not read into memory). */
+const maxFileBytes = 1024 * 1024 * 1024;
+const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp', '.webp', '.dcm', '.dicom']);
+const maskExtensions = ['.png'];
+
+/** A file to import, from disk or dropped: bytes are read lazily for disk files. */
+interface Candidate {
+  /** Path (disk) or name (dropped); shown in the report. */
+  label: string;
+  name: string;
+  read(): Promise<Uint8Array>;
+  /** Absolute path when it is on disk (for referencing and for finding a mask next to it). */
+  path?: string;
+  /** A dropped mask that pairs with this dropped image. */
+  droppedMask?: FilePayload;
+}
+
+/**
+ * Imports files and folders (recursive unless `recursive: false`). Folders are walked for images by
+ * extension or DICOM magic (DICOMDIR indexes and files in `masks/` folders are skipped); paths named
+ * explicitly are always tried. Never throws for bad input: each refused file is in `rejected`.
+ */
+export async function importPaths(store: ProjectStore, paths: string[], options: { copy?: boolean; recursive?: boolean }): Promise<ImportReport> {
+  const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
+  const candidates: Candidate[] = [];
+  for (const raw of paths) {
+    const path = resolve(raw);
+    const info = await stat(path).catch(() => null);
+    if (!info) report.rejected.push({ path: raw, reason: 'File or folder not found.' });
+    else if (info.isDirectory()) await walk(path, options.recursive ?? true, candidates, report);
+    else candidates.push(diskCandidate(path));
+  }
+  const copy = options.copy ?? store.settings.copyImages;
+  for (const candidate of candidates) await importOne(store, candidate, { copy }, report);
+  return report;
+}
+
+/** Imports dropped files (always copied). `<stem>_mask.png` or `masks/<stem>.png` pair with `<stem>.*`. */
+export async function importFiles(store: ProjectStore, files: FilePayload[]): Promise<ImportReport> {
+  const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
+  const masks = new Map<string, FilePayload>();
+  const images: FilePayload[] = [];
+  for (const file of files) {
+    const stem = maskStem(file.name);
+    if (stem !== null) masks.set(stem, file);
+    else images.push(file);
+  }
+  for (const file of images) {
+    const name = basename(file.name.replace(/\\/g, '/'));
+    const droppedMask = masks.get(stripExt(name));
+    await importOne(store, { label: file.name, name, read: async () => file.bytes, droppedMask }, { copy: true }, report);
+  }
+  return report;
+}
+
+async function walk(dir: string, recursive: boolean, out: Candidate[], report: ImportReport): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    report.rejected.push({ path: dir, reason: `Could not read the folder: ${(error as Error).message}` });
+    return [];
+  });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive && entry.name.toLowerCase() !== 'masks') await walk(path, recursive, out, report);
+    } else if (entry.isFile() && entry.name.toUpperCase() !== 'DICOMDIR' && maskStem(entry.name) === null) {
+      const ext = extname(entry.name).toLowerCase();
+      if (imageExtensions.has(ext) || (await looksLikeDicom(path))) out.push(diskCandidate(path));
+    }
+  }
+}
+
+function diskCandidate(path: string): Candidate {
+  return { label: path, name: basename(path), path, read: async () => new Uint8Array(await readFile(path)) };
+}
+
+async function looksLikeDicom(path: string): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const head = new Uint8Array(132);
+    const { bytesRead } = await handle.read(head, 0, 132, 0);
+    return bytesRead === 132 && hasDicomMagic(head);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean }, report: ImportReport): Promise<void> {
+  try {
+    if (candidate.path) {
+      const info = await stat(candidate.path);
+      if (info.size > maxFileBytes) throw new PleuraError('unsupported', `The file is larger than ${maxFileBytes / 2 ** 20} MiB.`);
+    }
+    const bytes = await candidate.read();
+    if (bytes.length === 0) throw new PleuraError('corrupt', 'The file is empty.');
+    const contentHash = sha256Hex(bytes);
+    const existingId = store.findByHash(contentHash);
+    if (existingId) {
+      report.duplicates.push({ path: candidate.label, existingId });
+      return;
+    }
+    const probed = await probeImage(bytes, candidate.name);
+    const reference = !options.copy && candidate.path;
+    let record = await store.addImage({ name: candidate.name, ...probed, contentHash, origin: candidate.label, ...(reference ? { referencePath: candidate.path } : { bytes }) });
+    const mask = await findReferenceMask(candidate);
+    if (mask) {
+      try {
+        const labels = await decodeMaskPng(mask.bytes, record.widthPx, record.heightPx);
+        await store.saveRevision(record.id, labels, { source: { kind: 'reference', file: mask.name }, parentId: null });
+        record = store.getImage(record.id);
+      } catch (error) {
+        report.rejected.push({ path: mask.name, reason: `Reference mask not imported: ${reasonOf(error)}` });
+      }
+    }
+    report.imported.push(record);
+  } catch (error) {
+    if (error instanceof PleuraError && error.code === 'disk-full') throw error;
+    report.rejected.push({ path: candidate.label, reason: reasonOf(error) });
+  }
+}
+
+/** `<stem>_mask.png` names a mask of `<stem>`; returns the stem, else null. */
+function maskStem(name: string): string | null {
+  const normalized = name.replace(/\\/g, '/');
+  const file = basename(normalized);
+  const match = /^(.*)_mask\.png$/i.exec(file);
+  if (match) return match[1];
+  if (/(^|\/)masks\/[^/]+\.png$/i.test(normalized)) return stripExt(file);
+  return null;
+}
+
+function stripExt(name: string): string {
+  const ext = extname(name);
+  return ext ? name.slice(0, -ext.length) : name;
+}
+
+/** A mask PNG next to the image: `<stem>_mask.png`, `masks/<stem>.png`, or `../masks/<name|stem.png>`. */
+async function findReferenceMask(candidate: Candidate): Promise<{ name: string; bytes: Uint8Array } | null> {
+  if (candidate.droppedMask) return { name: candidate.droppedMask.name, bytes: candidate.droppedMask.bytes };
+  if (!candidate.path) return null;
+  const dir = dirname(candidate.path);
+  const stem = stripExt(candidate.name);
+  const names = [`${stem}_mask.png`, join('masks', `${stem}.png`), join('..', 'masks', candidate.name), ...maskExtensions.map((ext) => join('..', 'masks', stem + ext))];
+  for (const name of names) {
+    const path = join(dir, name);
+    if (path === candidate.path) continue;
+    const bytes = await readFile(path).catch(() => null);
+    if (bytes) return { name: path, bytes: new Uint8Array(bytes) };
+  }
+  return null;
+}
+
+/**
+ * Decodes a mask PNG to labels: values {0,1,2} are taken as labels (1 right, 2 left); any other mask
+ * is binary (non-zero = lung). Binary masks are imported as label 1 until the left/right split of
+ * src-shared/mask lands (issue 3 note).
+ */
+export async function decodeMaskPng(bytes: Uint8Array, widthPx: number, heightPx: number): Promise<LabelMask> {
+  const { data, info } = await sharp(bytes, { failOn: 'error' }).extractChannel(0).raw().toBuffer({ resolveWithObject: true }).catch((error: unknown) => {
+    throw new PleuraError('corrupt', `The mask PNG is damaged (${reasonOf(error)}).`);
+  });
+  if (info.width !== widthPx || info.height !== heightPx) throw new PleuraError('invalid-argument', `The mask is ${info.width}x${info.height} but the image is ${widthPx}x${heightPx}.`);
+  let labelled = true;
+  for (let i = 0; i < data.length; i++) if (data[i] > 2) labelled = false;
+  const labels = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) labels[i] = labelled ? data[i] : data[i] > 127 ? 1 : 0;
+  return { widthPx, heightPx, data: labels };
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof PleuraError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'File not found.';
+  if (code === 'EACCES') return 'Permission denied.';
+  return `Could not read the file: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+}

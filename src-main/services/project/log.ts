@@ -1,0 +1,151 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { PleuraError } from '../../../src-shared/api/result';
+import { ioFailure, writeAll } from './durable';
+
+/** A record as stored: anything JSON with a sequence number, which the log assigns. */
+export interface Sequenced {
+  seq: number;
+}
+
+/** What opening found: the records after `fromOffset`, and how many torn bytes were cut off the end. */
+export interface LogReadResult<T> {
+  records: T[];
+  truncatedBytes: number;
+  /** Byte size of the log after recovery. */
+  size: number;
+}
+
+const newline = 0x0a;
+
+/** One line: the record's JSON with a `crc` field (CRC-32 of the JSON without it) appended. */
+export function encodeLine(record: object): string {
+  const json = JSON.stringify(record);
+  return `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"crc":${crc32(json)}}\n`;
+}
+
+/** Parses one line; null when it is not a whole, intact record (torn or corrupt). */
+export function decodeLine<T>(line: string): T | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('crc' in parsed)) return null;
+  const { crc, ...rest } = parsed as Record<string, unknown>;
+  return crc32(JSON.stringify(rest)) === crc ? (rest as T) : null;
+}
+
+/**
+ * An append-only file of JSON lines, each with its own checksum, each fsync'd before `append`
+ * resolves. A crash can only tear the record being written, always the last; opening detects it and
+ * truncates it away, keeping every earlier record. A bad record followed by good ones is not a torn
+ * write but damage, and is refused rather than silently skipped.
+ */
+export class AppendLog<T extends Sequenced> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private handle: FileHandle,
+    private sizeBytes: number,
+    private lastSeq: number,
+  ) {}
+
+  get size(): number {
+    return this.sizeBytes;
+  }
+
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** Creates an empty log; fails if one exists. */
+  static async create<T extends Sequenced>(path: string): Promise<AppendLog<T>> {
+    const handle = await open(path, 'wx+').catch((error: unknown) => {
+      throw ioFailure(error, 'log.jsonl');
+    });
+    await handle.sync();
+    return new AppendLog<T>(path, handle, 0, 0);
+  }
+
+  /**
+   * Opens a log and reads its records from `fromOffset` (a snapshot's offset, 0 for all), recovering a
+   * torn tail. `afterSeq` is the sequence number of the last record before `fromOffset`.
+   */
+  static async open<T extends Sequenced>(path: string, options: { fromOffset: number; afterSeq: number }): Promise<{ log: AppendLog<T> } & LogReadResult<T>> {
+    const handle = await open(path, 'r+').catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', 'The project has no log.jsonl; it is not a Pleura project or it is damaged.') : ioFailure(error, 'log.jsonl');
+    });
+    try {
+      const { size } = await handle.stat();
+      const start = Math.min(options.fromOffset, size);
+      const bytes = Buffer.alloc(size - start);
+      if (bytes.length) await handle.read(bytes, 0, bytes.length, start);
+      const { records, goodBytes } = parseRecords<T>(bytes, start);
+      const truncatedBytes = bytes.length - goodBytes;
+      if (truncatedBytes > 0) {
+        await handle.truncate(start + goodBytes);
+        await handle.sync();
+      }
+      const lastSeq = records.length ? records[records.length - 1].seq : options.afterSeq;
+      return { log: new AppendLog<T>(path, handle, start + goodBytes, lastSeq), records, truncatedBytes, size: start + goodBytes };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Appends one record (its `seq` is assigned here) and resolves once it is on disk. Appends are
+   * serialised. On failure (disk full) the partial line is cut off again, so the log stays whole.
+   */
+  append(record: Omit<T, 'seq'>): Promise<T> {
+    const run = async (): Promise<T> => {
+      const full = { seq: this.lastSeq + 1, ...record } as T;
+      const bytes = Buffer.from(encodeLine(full), 'utf8');
+      try {
+        await writeAll(this.handle, bytes, this.sizeBytes);
+        await this.handle.datasync();
+      } catch (error) {
+        await this.handle.truncate(this.sizeBytes).catch(() => undefined);
+        throw ioFailure(error, 'the project log');
+      }
+      this.sizeBytes += bytes.length;
+      this.lastSeq = full.seq;
+      return full;
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle.close();
+  }
+}
+
+/** Splits bytes into records; stops at the first bad or unterminated line if only bad lines follow. */
+function parseRecords<T extends Sequenced>(bytes: Buffer, baseOffset: number): { records: T[]; goodBytes: number } {
+  const records: T[] = [];
+  let position = 0;
+  let goodBytes = 0;
+  let badAt: number | null = null;
+  while (position < bytes.length) {
+    const end = bytes.indexOf(newline, position);
+    if (end === -1) break; // unterminated: a torn last write
+    const record = decodeLine<T>(bytes.toString('utf8', position, end));
+    if (record && badAt === null && (records.length === 0 || record.seq === records[records.length - 1].seq + 1)) {
+      records.push(record);
+      goodBytes = end + 1;
+    } else if (record && badAt !== null) {
+      throw new PleuraError('corrupt', `The project log is damaged at byte ${baseOffset + badAt}: intact records follow a broken one. Restore the project from a backup.`);
+    } else if (badAt === null) {
+      badAt = position;
+    }
+    position = end + 1;
+  }
+  return { records, goodBytes };
+}
