@@ -1,0 +1,2 @@
+/** Registers the WASM training kernels (idempotent). */
+export function registerTrainingKernels(): void {}
