@@ -5,6 +5,7 @@ import vue from '@vitejs/plugin-vue';
 // with real workers / ONNX Runtime / TensorFlow.js, and end-to-end tests in Debian's Chromium.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       {
         test: {
