@@ -1,0 +1,100 @@
+import type { LabelMask } from '../../../src-shared/api';
+import type { PixelRect } from '../../../src-shared/mask/types';
+
+export type Rgb = readonly [number, number, number];
+
+/** Label colours: the patient's right lung (label 1) and left lung (label 2). */
+export const lungColors: { right: Rgb; left: Rgb } = { right: [0, 200, 255], left: [255, 170, 0] };
+
+export type MaskViewMode = 'fill' | 'contour';
+
+/** Packs an opaque RGBA colour for a little-endian Uint32 view of ImageData. */
+export function packRgba(rgb: Rgb, alpha = 255): number {
+  return ((alpha << 24) | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0;
+}
+
+const palette = new Uint32Array([0, packRgba(lungColors.right), packRgba(lungColors.left)]);
+
+/**
+ * Writes the RGBA pixels of `rect` for a label mask into `out` (a Uint32 view of an ImageData of the
+ * mask's full size). Fill paints every lung pixel; contour paints lung pixels whose label differs from a
+ * neighbour `thicknessPx` away (or the image border), so the outline stays visible when zoomed out.
+ */
+export function paintMaskRect(mask: LabelMask, out: Uint32Array, rect: PixelRect, options: { mode: MaskViewMode; thicknessPx?: number }): void {
+  const { widthPx, heightPx, data } = mask;
+  const x1 = rect.x + rect.widthPx;
+  const y1 = rect.y + rect.heightPx;
+  if (options.mode === 'fill') {
+    for (let y = rect.y; y < y1; y++) {
+      const row = y * widthPx;
+      for (let i = row + rect.x, end = row + x1; i < end; i++) out[i] = palette[data[i]] ?? 0;
+    }
+    return;
+  }
+  const t = Math.max(1, Math.round(options.thicknessPx ?? 1));
+  for (let y = rect.y; y < y1; y++) {
+    const row = y * widthPx;
+    for (let x = rect.x; x < x1; x++) {
+      const i = row + x;
+      const label = data[i];
+      if (label === 0) {
+        out[i] = 0;
+        continue;
+      }
+      const edge =
+        x < t || y < t || x >= widthPx - t || y >= heightPx - t ||
+        data[i - t] !== label || data[i + t] !== label || data[i - t * widthPx] !== label || data[i + t * widthPx] !== label;
+      out[i] = edge ? (palette[label] ?? 0) : 0;
+    }
+  }
+}
+
+/** `rect` grown by `marginPx` on every side and clipped to the mask. */
+export function growRect(rect: PixelRect, marginPx: number, size: { widthPx: number; heightPx: number }): PixelRect {
+  const x0 = Math.max(0, rect.x - marginPx);
+  const y0 = Math.max(0, rect.y - marginPx);
+  const x1 = Math.min(size.widthPx, rect.x + rect.widthPx + marginPx);
+  const y1 = Math.min(size.heightPx, rect.y + rect.heightPx + marginPx);
+  return { x: x0, y: y0, widthPx: Math.max(0, x1 - x0), heightPx: Math.max(0, y1 - y0) };
+}
+
+/**
+ * The mask layer's one cached canvas. A full paint happens when an image or view mode changes; an edit
+ * repaints only its dirty rectangle (putImageData of that rectangle), so a brush dab on a 3000×3000 mask
+ * costs a few thousand pixels, not nine million. The ImageData is allocated once per image.
+ */
+export class MaskPainter {
+  readonly canvas: HTMLCanvasElement;
+  private readonly context: CanvasRenderingContext2D;
+  private imageData: ImageData | null = null;
+  private pixels32: Uint32Array | null = null;
+  mode: MaskViewMode = 'fill';
+  thicknessPx = 1;
+
+  constructor(canvas: HTMLCanvasElement) {
+    this.canvas = canvas;
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('2D canvas is not available');
+    this.context = context;
+  }
+
+  private ensureSize(mask: LabelMask): void {
+    if (this.imageData && this.imageData.width === mask.widthPx && this.imageData.height === mask.heightPx) return;
+    this.canvas.width = mask.widthPx;
+    this.canvas.height = mask.heightPx;
+    this.imageData = this.context.createImageData(mask.widthPx, mask.heightPx);
+    this.pixels32 = new Uint32Array(this.imageData.data.buffer);
+  }
+
+  /** Repaints `rect` (or everything when null) from the mask. */
+  paint(mask: LabelMask, rect: PixelRect | null): void {
+    this.ensureSize(mask);
+    if (!this.imageData || !this.pixels32) return;
+    const full: PixelRect = { x: 0, y: 0, widthPx: mask.widthPx, heightPx: mask.heightPx };
+    // In contour view a changed pixel also changes whether its neighbours are edges.
+    const area = rect ? growRect(rect, this.mode === 'contour' ? this.thicknessPx : 0, mask) : full;
+    if (area.widthPx <= 0 || area.heightPx <= 0) return;
+    paintMaskRect(mask, this.pixels32, area, { mode: this.mode, thicknessPx: this.thicknessPx });
+    this.context.putImageData(this.imageData, 0, 0, area.x, area.y, area.widthPx, area.heightPx);
+  }
+}

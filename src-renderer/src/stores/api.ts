@@ -1,0 +1,13 @@
+import { inject } from 'vue';
+import type { ApiClient } from '../../../src-shared/api';
+import { apiKey } from '../api/client';
+
+/**
+ * The contract client for a store or component. Stores are Pinia setup stores, which run inside the
+ * app's injection context, so tests install a fake client with `app.provide(apiKey, fake)`.
+ */
+export function useApi(): ApiClient {
+  const api = inject(apiKey, null);
+  if (!api) throw new Error('The api client is not provided: call app.provide(apiKey, client) before using a store.');
+  return api;
+}

@@ -1,0 +1,252 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { LabelMask, MaskRevision } from '../../../src-shared/api';
+import type { MaskDiff } from '../../../src-shared/mask/diff';
+import type { PixelRect } from '../../../src-shared/mask/types';
+import { EditHistory } from '../editor/history';
+import type { ToolId } from '../editor/tools';
+import { useApi } from './api';
+import { useMessagesStore } from './messages';
+import { useProjectStore } from './project';
+
+/** One image's mask being edited, with its own undo history; kept in memory until saved. */
+export interface MaskSession {
+  imageId: string;
+  mask: LabelMask;
+  history: EditHistory;
+  /** The revision the mask was loaded from or last saved as (the parent of the next save). */
+  revision: MaskRevision | null;
+  /** The model's latest prediction, to show how much the user corrected (Dice). */
+  prediction: LabelMask | null;
+  saveError: string | null;
+}
+
+export type MaskView = 'fill' | 'contour' | 'hidden';
+export type RedrawListener = (rect: PixelRect | null) => void;
+
+const cleanSessionsKept = 4;
+const autoSaveDelayMs = 4_000;
+
+/**
+ * The mask being edited (the `masks` domain): loading revisions, undo/redo per image, saving as new
+ * revisions. Work is never dropped: a session with unsaved edits stays in memory until a save succeeds,
+ * and a failed save shows its reason with a Retry.
+ */
+export const useEditorStore = defineStore('editor', () => {
+  const api = useApi();
+  const messages = useMessagesStore();
+  const project = useProjectStore();
+  const sessions = new Map<string, MaskSession>();
+  const session = shallowRef<MaskSession | null>(null);
+  /** Bumped on every committed edit, undo, redo and save: what measurements and buttons react to. */
+  const version = ref(0);
+  const loading = ref(false);
+  const saving = ref(false);
+  const activeLabel = ref<1 | 2>(1);
+  const brushRadiusPx = ref(20);
+  const smartTolerancePercent = ref(10);
+  const tool = ref<ToolId>('brush');
+  const protectOtherLabels = ref(true);
+  const view = ref<MaskView>('fill');
+  const opacity = ref(0.45);
+  const showUncertainty = ref(false);
+  const redrawListeners = new Set<RedrawListener>();
+  let autoSaveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const dirty = computed(() => (version.value, session.value?.history.modified ?? false));
+  const canUndo = computed(() => (version.value, session.value?.history.canUndo ?? false));
+  const canRedo = computed(() => (version.value, session.value?.history.canRedo ?? false));
+  const unsavedImageIds = computed(() => (version.value, [...sessions.values()].filter((s) => s.history.modified).map((s) => s.imageId)));
+
+  function bump(): void {
+    version.value++;
+  }
+
+  /** Subscribes the mask layer to redraws; `null` means the whole mask changed. */
+  function onRedraw(listener: RedrawListener): () => void {
+    redrawListeners.add(listener);
+    return () => redrawListeners.delete(listener);
+  }
+
+  function redraw(rect: PixelRect | null): void {
+    for (const listener of redrawListeners) listener(rect);
+  }
+
+  function forgetCleanSessions(): void {
+    const clean = [...sessions.values()].filter((s) => !s.history.modified && s !== session.value);
+    for (const old of clean.slice(0, Math.max(0, clean.length - cleanSessionsKept))) sessions.delete(old.imageId);
+  }
+
+  async function loadPrediction(imageId: string, loaded: { revision: MaskRevision; mask: LabelMask } | null): Promise<LabelMask | null> {
+    if (loaded?.revision.source.kind === 'model') return { ...loaded.mask, data: loaded.mask.data.slice() };
+    const revisions = await api.masks.revisions(imageId);
+    if (!revisions.ok) return null;
+    const latestModel = [...revisions.value].reverse().find((r) => r.source.kind === 'model');
+    if (!latestModel) return null;
+    const result = await api.masks.load(imageId, { revisionId: latestModel.id });
+    return result.ok && result.value ? result.value.mask : null;
+  }
+
+  /**
+   * Opens an image's mask for editing: the session kept in memory if any (unsaved work, undo history),
+   * else the latest revision, else an empty mask of the image's size.
+   */
+  async function open(imageId: string, size: { widthPx: number; heightPx: number }): Promise<boolean> {
+    if (session.value && session.value.imageId !== imageId) await save({ quiet: false });
+    const kept = sessions.get(imageId);
+    if (kept) {
+      session.value = kept;
+      bump();
+      redraw(null);
+      return true;
+    }
+    loading.value = true;
+    try {
+      const result = await api.masks.load(imageId, {});
+      if (!result.ok) {
+        messages.failure('errors.maskLoad', result);
+        return false;
+      }
+      const loaded = result.value;
+      const mask: LabelMask = loaded ? loaded.mask : { widthPx: size.widthPx, heightPx: size.heightPx, data: new Uint8Array(size.widthPx * size.heightPx) };
+      const created: MaskSession = { imageId, mask, history: new EditHistory(), revision: loaded?.revision ?? null, prediction: await loadPrediction(imageId, loaded), saveError: null };
+      sessions.set(imageId, created);
+      session.value = created;
+      forgetCleanSessions();
+      bump();
+      redraw(null);
+      return true;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  /** Drops the in-memory copy so the next open reloads from disk (after a new prediction). */
+  function discard(imageId: string): void {
+    const kept = sessions.get(imageId);
+    if (!kept) return;
+    sessions.delete(imageId);
+    if (session.value === kept) session.value = null;
+    bump();
+  }
+
+  function scheduleAutoSave(): void {
+    if (autoSaveTimer) clearTimeout(autoSaveTimer);
+    autoSaveTimer = setTimeout(() => {
+      autoSaveTimer = null;
+      void save({ quiet: true });
+    }, autoSaveDelayMs);
+  }
+
+  /** Records a finished edit (from a tool or a command) already applied to the mask. */
+  function commit(diff: MaskDiff, label: string): void {
+    const current = session.value;
+    if (!current) return;
+    current.history.push(diff, label);
+    bump();
+    scheduleAutoSave();
+  }
+
+  function undo(): void {
+    const current = session.value;
+    const rect = current?.history.undo(current.mask);
+    if (!rect) return;
+    redraw(rect);
+    bump();
+    scheduleAutoSave();
+  }
+
+  function redo(): void {
+    const current = session.value;
+    const rect = current?.history.redo(current.mask);
+    if (!rect) return;
+    redraw(rect);
+    bump();
+    scheduleAutoSave();
+  }
+
+  async function saveSession(target: MaskSession, options: { quiet: boolean }): Promise<boolean> {
+    if (!target.history.modified) return true;
+    const savedVersion = target.history.version;
+    const user = project.summary?.settings.userName || 'user';
+    // A copy: the user may keep painting while the bytes travel.
+    const snapshot: LabelMask = { widthPx: target.mask.widthPx, heightPx: target.mask.heightPx, data: target.mask.data.slice() };
+    const result = await api.masks.save(target.imageId, snapshot, { source: { kind: 'user', user }, parentId: target.revision?.id ?? null });
+    if (!result.ok) {
+      target.saveError = result.reason;
+      messages.failure('errors.save', result, { retry: () => void saveSession(target, { quiet: false }) });
+      bump();
+      return false;
+    }
+    target.revision = result.value;
+    target.saveError = null;
+    if (target.history.version === savedVersion) target.history.markSaved();
+    bump();
+    await project.setStatus(target.imageId, 'corrected');
+    await project.refreshImages();
+    if (!options.quiet) messages.push('success', 'editor.saved', {});
+    forgetCleanSessions();
+    return true;
+  }
+
+  /** Saves the current image's edits as a new revision; true when nothing is left unsaved. */
+  async function save(options: { quiet?: boolean } = {}): Promise<boolean> {
+    if (autoSaveTimer) {
+      clearTimeout(autoSaveTimer);
+      autoSaveTimer = null;
+    }
+    const current = session.value;
+    if (!current) return true;
+    saving.value = true;
+    try {
+      return await saveSession(current, { quiet: options.quiet ?? true });
+    } finally {
+      saving.value = false;
+    }
+  }
+
+  /** Saves every session with unsaved edits (before closing the project or the window). */
+  async function saveAll(): Promise<boolean> {
+    let allSaved = true;
+    for (const kept of sessions.values()) if (!(await saveSession(kept, { quiet: true }))) allSaved = false;
+    return allSaved;
+  }
+
+  /** Saves pending edits, then marks the image approved. Nothing is approved if the save failed. */
+  async function approve(): Promise<boolean> {
+    const current = session.value;
+    if (!current) return false;
+    if (!(await save({ quiet: true }))) return false;
+    if (!current.revision) {
+      messages.push('warning', 'editor.nothingToApprove', {});
+      return false;
+    }
+    const approved = await project.setStatus(current.imageId, 'approved');
+    if (approved) messages.push('success', 'editor.approved', {});
+    return approved;
+  }
+
+  let viewBeforeHiding: MaskView = 'fill';
+  /** Shows or hides the mask overlay (O), returning to the fill or contour view it had. */
+  function toggleOverlay(): void {
+    if (view.value === 'hidden') view.value = viewBeforeHiding;
+    else {
+      viewBeforeHiding = view.value;
+      view.value = 'hidden';
+    }
+  }
+
+  function setLabel(label: 1 | 2): void {
+    activeLabel.value = label;
+  }
+
+  function resizeBrush(factor: number): void {
+    brushRadiusPx.value = Math.min(500, Math.max(1, Math.round(brushRadiusPx.value * factor + (factor > 1 ? 1 : -1) * 0.5)));
+  }
+
+  return {
+    session, version, loading, saving, dirty, canUndo, canRedo, unsavedImageIds,
+    activeLabel, brushRadiusPx, smartTolerancePercent, tool, protectOtherLabels, view, opacity, showUncertainty,
+    onRedraw, redraw, open, discard, commit, undo, redo, save, saveAll, approve, setLabel, toggleOverlay, resizeBrush,
+  };
+});

@@ -1,0 +1,64 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { PredictionResult, UncertaintyMap } from '../../../src-shared/api';
+import { useApi } from './api';
+import { useJobsStore } from './jobs';
+import { useMessagesStore } from './messages';
+import { useProjectStore } from './project';
+
+/** Prediction of one image or a batch, and the uncertainty map of the image on screen. */
+export const useInferenceStore = defineStore('inference', () => {
+  const api = useApi();
+  const messages = useMessagesStore();
+  const project = useProjectStore();
+  const jobs = useJobsStore();
+  const predicting = ref<string | null>(null);
+  const lastResult = shallowRef<PredictionResult | null>(null);
+  const uncertainty = shallowRef<{ imageId: string; map: UncertaintyMap } | null>(null);
+  const tta = ref(true);
+
+  /** Predicts one image now; the new revision becomes the image's latest mask. */
+  async function predict(imageId: string): Promise<PredictionResult | null> {
+    predicting.value = imageId;
+    try {
+      const result = await api.inference.predictImage(imageId, { tta: tta.value });
+      if (!result.ok) {
+        messages.failure('errors.predict', result);
+        return null;
+      }
+      lastResult.value = result.value;
+      await project.refreshImages();
+      if (uncertainty.value?.imageId === imageId) uncertainty.value = null;
+      return result.value;
+    } finally {
+      predicting.value = null;
+    }
+  }
+
+  /** Starts a batch job (every unpredicted image when `imageIds` is omitted). */
+  async function predictBatch(imageIds?: string[]): Promise<string | null> {
+    const result = await api.inference.predictBatch({ imageIds, tta: tta.value });
+    if (!result.ok) {
+      messages.failure('errors.predict', result);
+      return null;
+    }
+    const { jobId } = result.value;
+    jobs.track(jobId, 'inference', 'Predict images');
+    void jobs.whenSettled(jobId).then(() => project.refreshImages());
+    return jobId;
+  }
+
+  /** Loads the uncertainty map of an image's latest prediction (null when it has none). */
+  async function loadUncertainty(imageId: string): Promise<UncertaintyMap | null> {
+    if (uncertainty.value?.imageId === imageId) return uncertainty.value.map;
+    const result = await api.inference.uncertaintyMap(imageId);
+    if (!result.ok) {
+      messages.failure('errors.uncertainty', result);
+      return null;
+    }
+    uncertainty.value = result.value ? { imageId, map: result.value } : null;
+    return result.value;
+  }
+
+  return { predicting, lastResult, uncertainty, tta, predict, predictBatch, loadUncertainty };
+});

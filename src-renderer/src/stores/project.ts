@@ -1,0 +1,169 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { FilePayload, ImageRecord, ImportReport, ProjectSummary, ReviewStatus } from '../../../src-shared/api';
+import { useApi } from './api';
+import { useMessagesStore } from './messages';
+
+const recentKey = 'pleura.recentProjects';
+
+function loadRecent(): string[] {
+  try {
+    const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(recentKey) : null;
+    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string').slice(0, 8) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The open project and its images (the `project` domain). */
+export const useProjectStore = defineStore('project', () => {
+  const api = useApi();
+  const messages = useMessagesStore();
+  const summary = ref<ProjectSummary | null>(null);
+  const images = ref<ImageRecord[]>([]);
+  const busy = ref(false);
+  const lastImport = ref<ImportReport | null>(null);
+  const recentPaths = ref<string[]>(loadRecent());
+  const isOpen = computed(() => summary.value !== null);
+
+  function remember(path: string): void {
+    recentPaths.value = [path, ...recentPaths.value.filter((p) => p !== path)].slice(0, 8);
+    if (typeof localStorage !== 'undefined') localStorage.setItem(recentKey, JSON.stringify(recentPaths.value));
+  }
+
+  /** Reloads the summary and the image list (after events or on start). */
+  async function refresh(): Promise<void> {
+    const current = await api.project.current();
+    if (!current.ok) {
+      messages.failure('errors.projectLoad', current);
+      return;
+    }
+    summary.value = current.value;
+    if (!current.value) {
+      images.value = [];
+      return;
+    }
+    await refreshImages();
+  }
+
+  async function refreshImages(): Promise<void> {
+    const list = await api.project.listImages();
+    if (list.ok) images.value = list.value;
+    else messages.failure('errors.projectLoad', list);
+  }
+
+  async function withBusy<T>(work: () => Promise<T>): Promise<T> {
+    busy.value = true;
+    try {
+      return await work();
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  async function open(path: string): Promise<boolean> {
+    return withBusy(async () => {
+      const result = await api.project.open(path);
+      if (!result.ok) {
+        messages.failure('errors.projectOpen', result);
+        return false;
+      }
+      summary.value = result.value;
+      remember(result.value.path);
+      await refreshImages();
+      return true;
+    });
+  }
+
+  async function create(path: string, options: { name?: string; copyImages?: boolean; userName?: string } = {}): Promise<boolean> {
+    return withBusy(async () => {
+      const result = await api.project.create(path, options);
+      if (!result.ok) {
+        messages.failure('errors.projectCreate', result);
+        return false;
+      }
+      summary.value = result.value;
+      remember(result.value.path);
+      await refreshImages();
+      return true;
+    });
+  }
+
+  async function close(): Promise<void> {
+    const result = await api.project.close();
+    if (!result.ok) messages.failure('errors.projectClose', result);
+    summary.value = null;
+    images.value = [];
+  }
+
+  function reportImport(report: ImportReport): void {
+    lastImport.value = report;
+    messages.push(report.rejected.length > 0 ? 'warning' : 'success', 'project.importDone', {
+      imported: report.imported.length,
+      duplicates: report.duplicates.length,
+      rejected: report.rejected.length,
+    });
+  }
+
+  async function importPaths(paths: string[], options: { copy?: boolean; recursive?: boolean } = {}): Promise<ImportReport | null> {
+    return withBusy(async () => {
+      const result = await api.project.importPaths(paths, { recursive: true, ...options });
+      if (!result.ok) {
+        messages.failure('errors.import', result);
+        return null;
+      }
+      reportImport(result.value);
+      await refreshImages();
+      return result.value;
+    });
+  }
+
+  /** Imports files handed over by the browser (drop or file input) as bytes. */
+  async function importFiles(files: readonly { name: string; arrayBuffer(): Promise<ArrayBuffer> }[]): Promise<ImportReport | null> {
+    if (files.length === 0) return null;
+    return withBusy(async () => {
+      const payload: FilePayload[] = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })));
+      const result = await api.project.importFiles(payload);
+      if (!result.ok) {
+        messages.failure('errors.import', result);
+        return null;
+      }
+      reportImport(result.value);
+      await refreshImages();
+      return result.value;
+    });
+  }
+
+  /** Replaces one record in the list (after a status change, a prediction or a save). */
+  function upsert(record: ImageRecord): void {
+    const index = images.value.findIndex((image) => image.id === record.id);
+    if (index >= 0) images.value.splice(index, 1, record);
+    else images.value.push(record);
+  }
+
+  async function setStatus(imageId: string, status: ReviewStatus): Promise<boolean> {
+    const existing = images.value.find((image) => image.id === imageId);
+    if (existing?.status === status) return true;
+    const result = await api.project.setStatus(imageId, status);
+    if (!result.ok) {
+      messages.failure('errors.status', result);
+      return false;
+    }
+    upsert(result.value);
+    return true;
+  }
+
+  function image(imageId: string | null): ImageRecord | null {
+    return imageId ? (images.value.find((record) => record.id === imageId) ?? null) : null;
+  }
+
+  api.on('project', (event) => {
+    if (event.kind === 'closed') {
+      summary.value = null;
+      images.value = [];
+    } else void refresh();
+  });
+
+  return { summary, images, busy, lastImport, recentPaths, isOpen, refresh, refreshImages, open, create, close, importPaths, importFiles, setStatus, upsert, image };
+});

@@ -1,0 +1,112 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { ImageMeta, ImagePixels, WindowPreset } from '../../../src-shared/api';
+import { useApi } from './api';
+import { useMessagesStore } from './messages';
+
+/** A window (VOI) in modality-LUT units. */
+export interface DisplayWindow {
+  center: number;
+  width: number;
+}
+
+/** Presets from the file first, then a full-range one computed from the pixels. */
+export function windowPresets(meta: ImageMeta | null, pixels: ImagePixels | null): WindowPreset[] {
+  const presets: WindowPreset[] = [...(meta?.windows ?? [])];
+  if (pixels) {
+    const width = Math.max(1, pixels.max - pixels.min);
+    presets.push({ name: 'full range', center: pixels.min + width / 2, width });
+  }
+  return presets;
+}
+
+/**
+ * Window/level by a right-drag: horizontal motion changes the width, vertical the centre, scaled so a
+ * drag across the view spans the image's value range (the convention of most PACS viewers).
+ */
+export function dragWindow(start: DisplayWindow, dxPx: number, dyPx: number, valueRange: number, viewSizePx: number): DisplayWindow {
+  const perPx = valueRange / Math.max(1, viewSizePx);
+  return { center: start.center + dyPx * perPx, width: Math.max(1, start.width + dxPx * perPx) };
+}
+
+/** The image on screen (the `images` domain): metadata, pixels, window/level and invert. */
+export const useViewerStore = defineStore('viewer', () => {
+  const api = useApi();
+  const messages = useMessagesStore();
+  const imageId = ref<string | null>(null);
+  const meta = shallowRef<ImageMeta | null>(null);
+  const pixels = shallowRef<ImagePixels | null>(null);
+  const loading = ref(false);
+  const window = ref<DisplayWindow>({ center: 128, width: 256 });
+  const invert = ref(false);
+  const loadError = ref<string | null>(null);
+  const presets = computed(() => windowPresets(meta.value, pixels.value));
+  let loadToken = 0;
+
+  /** Loads metadata and pixels; a newer load wins over one still in flight. */
+  async function load(id: string): Promise<boolean> {
+    const token = ++loadToken;
+    imageId.value = id;
+    loading.value = true;
+    loadError.value = null;
+    try {
+      const [metaResult, pixelResult] = await Promise.all([api.images.meta(id), api.images.pixels(id, {})]);
+      if (token !== loadToken) return false;
+      const failed = !metaResult.ok ? metaResult : !pixelResult.ok ? pixelResult : null;
+      if (failed) {
+        meta.value = null;
+        pixels.value = null;
+        loadError.value = failed.reason;
+        messages.failure('errors.imageLoad', failed);
+        return false;
+      }
+      if (!metaResult.ok || !pixelResult.ok) return false;
+      meta.value = metaResult.value;
+      pixels.value = pixelResult.value;
+      invert.value = pixelResult.value.invert;
+      resetWindow();
+      return true;
+    } finally {
+      if (token === loadToken) loading.value = false;
+    }
+  }
+
+  function resetWindow(): void {
+    const preset = presets.value[0];
+    if (preset) window.value = { center: preset.center, width: preset.width };
+  }
+
+  function applyPreset(preset: WindowPreset): void {
+    window.value = { center: preset.center, width: preset.width };
+  }
+
+  function setWindow(next: DisplayWindow): void {
+    window.value = { center: next.center, width: Math.max(1, next.width) };
+  }
+
+  function toggleInvert(): void {
+    invert.value = !invert.value;
+  }
+
+  /** Sets a user spacing (mm/pixel) for an image without one; null removes it. */
+  async function setSpacing(spacingMm: number | null): Promise<boolean> {
+    if (!imageId.value) return false;
+    const result = await api.images.setSpacing(imageId.value, spacingMm);
+    if (!result.ok) {
+      messages.failure('errors.spacing', result);
+      return false;
+    }
+    meta.value = result.value;
+    return true;
+  }
+
+  function unload(): void {
+    loadToken++;
+    imageId.value = null;
+    meta.value = null;
+    pixels.value = null;
+    loading.value = false;
+  }
+
+  return { imageId, meta, pixels, loading, loadError, window, invert, presets, load, resetWindow, applyPreset, setWindow, toggleInvert, setSpacing, unload };
+});

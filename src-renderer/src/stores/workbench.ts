@@ -1,0 +1,72 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { useEditorStore } from './editor';
+import { useInferenceStore } from './inference';
+import { useMessagesStore } from './messages';
+import { useProjectStore } from './project';
+import { useReviewStore } from './review';
+import { useViewerStore } from './viewer';
+
+export type Workspace = 'review' | 'annotate' | 'train' | 'models';
+
+/**
+ * The review loop across stores: open an image (saving the previous one first), predict, approve, move
+ * on. Keyboard shortcuts and buttons call these, so both behave the same.
+ */
+export const useWorkbenchStore = defineStore('workbench', () => {
+  const project = useProjectStore();
+  const review = useReviewStore();
+  const viewer = useViewerStore();
+  const editor = useEditorStore();
+  const inference = useInferenceStore();
+  const messages = useMessagesStore();
+  const workspace = ref<Workspace>('review');
+  const helpOpen = ref(false);
+
+  /** Shows an image in the viewer and opens its mask; a predicted image moves to "in review". */
+  async function openImage(imageId: string): Promise<boolean> {
+    const record = project.image(imageId);
+    if (!record) return false;
+    review.select(imageId);
+    const [shown, opened] = await Promise.all([viewer.load(imageId), editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx })]);
+    if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review');
+    return shown && opened;
+  }
+
+  async function next(): Promise<boolean> {
+    const id = review.nextId();
+    return id ? openImage(id) : false;
+  }
+
+  async function previous(): Promise<boolean> {
+    const id = review.previousId();
+    return id ? openImage(id) : false;
+  }
+
+  async function nextMostUncertain(): Promise<boolean> {
+    const id = review.nextMostUncertainId();
+    if (!id) {
+      messages.push('info', 'review.allDone', {});
+      return false;
+    }
+    return openImage(id);
+  }
+
+  /** Predicts the image on screen; unsaved edits are kept and saved first, never overwritten silently. */
+  async function predictCurrent(): Promise<boolean> {
+    const imageId = review.selectedId;
+    if (!imageId) return false;
+    if (!(await editor.save({ quiet: true }))) return false;
+    const result = await inference.predict(imageId);
+    if (!result) return false;
+    editor.discard(imageId);
+    return openImage(imageId);
+  }
+
+  async function approveAndNext(): Promise<boolean> {
+    if (!(await editor.approve())) return false;
+    return nextMostUncertain();
+  }
+
+  return { workspace, helpOpen, openImage, next, previous, nextMostUncertain, predictCurrent, approveAndNext };
+});
