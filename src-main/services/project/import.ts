@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { FilePayload, ImportReport } from '../../../src-shared/api/project';
 import type { LabelMask } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
+import { splitLeftRight } from '../../../src-shared/mask/leftright';
 import { sha256Hex } from './revision-file';
 import { hasDicomMagic, probeImage } from './probe';
 import type { ProjectStore } from './store';
@@ -163,20 +164,21 @@ async function findReferenceMask(candidate: Candidate): Promise<{ name: string; 
 }
 
 /**
- * Decodes a mask PNG to labels: values {0,1,2} are taken as labels (1 right, 2 left); any other mask
- * is binary (non-zero = lung). Binary masks are imported as label 1 until the left/right split of
- * src-shared/mask lands (issue 3 note).
+ * Decodes a mask PNG to labels: a mask whose largest value is 2 holds labels (1 right, 2 left); any
+ * other is binary (0/1, or > 127 = lung) and is split into right and left lung at the midline (splitLeftRight).
  */
 export async function decodeMaskPng(bytes: Uint8Array, widthPx: number, heightPx: number): Promise<LabelMask> {
   const { data, info } = await sharp(bytes, { failOn: 'error' }).extractChannel(0).raw().toBuffer({ resolveWithObject: true }).catch((error: unknown) => {
     throw new PleuraError('corrupt', `The mask PNG is damaged (${reasonOf(error)}).`);
   });
   if (info.width !== widthPx || info.height !== heightPx) throw new PleuraError('invalid-argument', `The mask is ${info.width}x${info.height} but the image is ${widthPx}x${heightPx}.`);
-  let labelled = true;
-  for (let i = 0; i < data.length; i++) if (data[i] > 2) labelled = false;
-  const labels = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) labels[i] = labelled ? data[i] : data[i] > 127 ? 1 : 0;
-  return { widthPx, heightPx, data: labels };
+  let max = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
+  if (max === 2) return { widthPx, heightPx, data: new Uint8Array(data) };
+  const threshold = max === 1 ? 0 : 127;
+  const binary = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) binary[i] = data[i] > threshold ? 1 : 0;
+  return { widthPx, heightPx, data: splitLeftRight(binary, widthPx, heightPx) };
 }
 
 function reasonOf(error: unknown): string {
