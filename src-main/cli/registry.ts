@@ -1,6 +1,7 @@
 import type { CliCommand } from './command';
 import { versionCommand } from './commands/version';
 import { serveCommand } from './commands/serve';
+import { exportCommand } from './commands/export';
 
 /**
  * Every `pleura` subcommand. Each lives in src-main/cli/commands/<name>.ts and is added here by the
@@ -9,4 +10,5 @@ import { serveCommand } from './commands/serve';
 export const commands: CliCommand[] = [
   versionCommand,
   serveCommand,
+  exportCommand,
 ];
