@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -173,7 +173,13 @@ export class ProjectStore {
     const parentId = options.parentId === undefined ? image.latestRevisionId : options.parentId;
     const revision: StoredRevision = { id, imageId, createdAt: new Date().toISOString(), source, parentId, labelCounts: countLabels(mask.data), file, sha256: sha256Hex(bytes), widthPx: mask.widthPx, heightPx: mask.heightPx };
     const action = source.kind === 'model' ? 'predict' : source.kind === 'reference' ? 'import' : 'edit';
-    await this.commit({ action, imageId, detail: { revisionId: id, source }, change: { type: 'revision', revision } });
+    try {
+      await this.commit({ action, imageId, detail: { revisionId: id, source }, change: { type: 'revision', revision } });
+    } catch (error) {
+      // Without its log record the file is unreachable; remove it so a failed save leaves nothing.
+      await unlink(safeJoin(this.path, file)).catch(() => undefined);
+      throw error;
+    }
     return publicRevision(revision);
   }
 
