@@ -1,4 +1,4 @@
-import { assertSize } from './types';
+import { extractRuns, labelRuns } from './runs';
 
 /** Options of {@link fillHoles}. */
 export interface FillHolesOptions {
@@ -9,67 +9,25 @@ export interface FillHolesOptions {
 /**
  * A 0/1 copy of `binary` with its holes filled: background pixels not 4-connected to the image border
  * become foreground. (4-connected background pairs with 8-connected foreground, so a diagonal gap in an
- * outline still closes it.) Never removes foreground.
+ * outline still closes it.) Never removes foreground. Works on runs of background pixels.
  * @throws RangeError when `binary.length !== widthPx * heightPx`.
  */
 export function fillHoles(binary: Uint8Array, widthPx: number, heightPx: number, options: FillHolesOptions = {}): Uint8Array {
-  assertSize(binary, widthPx, heightPx);
-  const size = widthPx * heightPx;
-  // state: 0 unvisited background, 1 foreground, 2 background reached from the border.
-  const state = new Uint8Array(size);
-  for (let i = 0; i < size; i++) if (binary[i] !== 0) state[i] = 1;
-  const stack = new Int32Array(size);
-  let top = 0;
-  const seed = (i: number): void => {
-    if (state[i] === 0) {
-      state[i] = 2;
-      stack[top++] = i;
-    }
-  };
-  for (let x = 0; x < widthPx; x++) {
-    seed(x);
-    seed((heightPx - 1) * widthPx + x);
-  }
-  for (let y = 0; y < heightPx; y++) {
-    seed(y * widthPx);
-    seed(y * widthPx + widthPx - 1);
-  }
-  flood(state, stack, top, widthPx, heightPx, 2);
-  const out = new Uint8Array(size);
+  const background = labelRuns(extractRuns(binary, widthPx, heightPx, { invert: true }), heightPx, 4);
+  const { runs, runLabel, count, sizes } = background;
   const maxHoleSizePx = options.maxHoleSizePx ?? Infinity;
-  if (maxHoleSizePx === Infinity) {
-    for (let i = 0; i < size; i++) out[i] = state[i] === 2 ? 0 : 1;
-    return out;
+  // 1 = stays background: touches the border, or is a hole larger than allowed.
+  const keepOpen = new Uint8Array(count + 1);
+  for (let label = 1; label <= count; label++) if (sizes[label - 1] > maxHoleSizePx) keepOpen[label] = 1;
+  for (let k = 0; k < runs.count; k++) {
+    const y = runs.row[k];
+    if (y === 0 || y === heightPx - 1 || runs.start[k] === 0 || runs.end[k] === widthPx - 1) keepOpen[runLabel[k]] = 1;
   }
-  for (let i = 0; i < size; i++) out[i] = state[i] === 1 ? 1 : 0;
-  // Measure each hole with its own flood (marking it 3) and fill it when small enough.
-  for (let start = 0; start < size; start++) {
-    if (state[start] !== 0) continue;
-    state[start] = 3;
-    stack[0] = start;
-    const holeSizePx = flood(state, stack, 1, widthPx, heightPx, 3);
-    if (holeSizePx <= maxHoleSizePx) {
-      // The hole's pixels were left on the stack array in visiting order: positions 0..holeSizePx-1.
-      for (let k = 0; k < holeSizePx; k++) out[stack[k]] = 1;
-    }
+  const out = new Uint8Array(widthPx * heightPx).fill(1);
+  for (let k = 0; k < runs.count; k++) {
+    if (keepOpen[runLabel[k]] === 0) continue;
+    const offset = runs.row[k] * widthPx;
+    out.fill(0, offset + runs.start[k], offset + runs.end[k] + 1);
   }
   return out;
-}
-
-/**
- * 4-connected flood over `state === 0` pixels, marking them `mark`. `stack[0..top)` holds the seeds
- * (already marked). Returns how many pixels were marked in total, seeds included; afterwards
- * `stack[0..result)` lists them (the stack is used as a queue so nothing is overwritten).
- */
-function flood(state: Uint8Array, stack: Int32Array, top: number, widthPx: number, heightPx: number, mark: number): number {
-  let head = 0;
-  while (head < top) {
-    const i = stack[head++];
-    const x = i % widthPx;
-    if (x > 0 && state[i - 1] === 0) { state[i - 1] = mark; stack[top++] = i - 1; }
-    if (x + 1 < widthPx && state[i + 1] === 0) { state[i + 1] = mark; stack[top++] = i + 1; }
-    if (i >= widthPx && state[i - widthPx] === 0) { state[i - widthPx] = mark; stack[top++] = i - widthPx; }
-    if (i + widthPx < widthPx * heightPx && state[i + widthPx] === 0) { state[i + widthPx] = mark; stack[top++] = i + widthPx; }
-  }
-  return top;
 }
