@@ -1,0 +1,71 @@
+/**
+ * Resampling used to bring images and masks to the network's input size. Images are resized bilinearly
+ * with half-pixel centres (as OpenCV INTER_LINEAR and ONNX Resize 'half_pixel'), so training sees the same
+ * pixels as inference; masks are area-averaged and thresholded at one half, which keeps thin structures
+ * that nearest neighbour would drop or alias.
+ */
+
+/** Bilinear resize of a one-channel image (any value range) to `outWidthPx` x `outHeightPx`. */
+export function resizeBilinear(
+  source: ArrayLike<number>,
+  widthPx: number,
+  heightPx: number,
+  outWidthPx: number,
+  outHeightPx: number,
+): Float32Array {
+  const out = new Float32Array(outWidthPx * outHeightPx);
+  const scaleX = widthPx / outWidthPx;
+  const scaleY = heightPx / outHeightPx;
+  for (let y = 0; y < outHeightPx; y++) {
+    const sy = Math.min(heightPx - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(heightPx - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < outWidthPx; x++) {
+      const sx = Math.min(widthPx - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(widthPx - 1, x0 + 1);
+      const fx = sx - x0;
+      const top = source[y0 * widthPx + x0] * (1 - fx) + source[y0 * widthPx + x1] * fx;
+      const bottom = source[y1 * widthPx + x0] * (1 - fx) + source[y1 * widthPx + x1] * fx;
+      out[y * outWidthPx + x] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  return out;
+}
+
+/**
+ * Area-average resize of a binary mask (nonzero = foreground) then threshold at 0.5: each output pixel
+ * is foreground when at least half of the source area it covers is. Returns 0/1 values.
+ */
+export function resizeMaskArea(
+  source: ArrayLike<number>,
+  widthPx: number,
+  heightPx: number,
+  outWidthPx: number,
+  outHeightPx: number,
+): Uint8Array {
+  const out = new Uint8Array(outWidthPx * outHeightPx);
+  const scaleX = widthPx / outWidthPx;
+  const scaleY = heightPx / outHeightPx;
+  for (let y = 0; y < outHeightPx; y++) {
+    const top = y * scaleY;
+    const bottom = (y + 1) * scaleY;
+    for (let x = 0; x < outWidthPx; x++) {
+      const left = x * scaleX;
+      const right = (x + 1) * scaleX;
+      let covered = 0;
+      let area = 0;
+      for (let sy = Math.floor(top); sy < Math.min(heightPx, Math.ceil(bottom)); sy++) {
+        const h = Math.min(bottom, sy + 1) - Math.max(top, sy);
+        for (let sx = Math.floor(left); sx < Math.min(widthPx, Math.ceil(right)); sx++) {
+          const w = Math.min(right, sx + 1) - Math.max(left, sx);
+          area += w * h;
+          if (source[sy * widthPx + sx] !== 0) covered += w * h;
+        }
+      }
+      out[y * outWidthPx + x] = area > 0 && covered * 2 >= area ? 1 : 0;
+    }
+  }
+  return out;
+}
