@@ -85,14 +85,30 @@ describe('morphology with a disk', () => {
     expect(show(close(m.data, 4, 3, 2), 4, 3)).toBe(ascii('.###\n.###\n.###'));
   });
 
-  it.each([1, 1.5, 2, 3])('dilate and erode match brute force on random masks (radius %f)', (radius) => {
-    const next = random(radius * 10);
-    for (let trial = 0; trial < 15; trial++) {
-      const w = 1 + Math.floor(next() * 14);
-      const h = 1 + Math.floor(next() * 14);
-      const b = randomMask(w, h, next() * 0.8, next);
-      expect(Array.from(dilate(b, w, h, radius))).toEqual(bruteDilate(b, w, h, radius));
-      expect(Array.from(erode(b, w, h, radius))).toEqual(bruteErode(b, w, h, radius));
+  const methods = ['runs', 'distance', 'auto'] as const;
+  it.each(methods.flatMap((method) => [1, 1.5, 2, 2.2, 3].map((radius) => ({ method, radius }))))(
+    'dilate and erode match brute force on random masks ($method, radius $radius)',
+    ({ method, radius }) => {
+      const next = random(radius * 10);
+      for (let trial = 0; trial < 15; trial++) {
+        const w = 1 + Math.floor(next() * 14);
+        const h = 1 + Math.floor(next() * 14);
+        const b = randomMask(w, h, next() * 0.8, next);
+        expect(Array.from(dilate(b, w, h, radius, { method }))).toEqual(bruteDilate(b, w, h, radius));
+        expect(Array.from(erode(b, w, h, radius, { method }))).toEqual(bruteErode(b, w, h, radius));
+      }
+    },
+  );
+
+  it('both methods agree on closing and smoothing', () => {
+    const next = random(4);
+    for (let trial = 0; trial < 10; trial++) {
+      const w = 5 + Math.floor(next() * 30);
+      const h = 5 + Math.floor(next() * 30);
+      const b = randomMask(w, h, 0.6, next);
+      const radius = 1 + next() * 4;
+      expect(Array.from(close(b, w, h, radius, { method: 'runs' }))).toEqual(Array.from(close(b, w, h, radius, { method: 'distance' })));
+      expect(Array.from(smooth(b, w, h, radius, { method: 'runs' }))).toEqual(Array.from(smooth(b, w, h, radius, { method: 'distance' })));
     }
   });
 
