@@ -1,21 +1,20 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ImageMeta, ImagePixels, WindowPreset } from '../../../src-shared/api';
+import { defaultWindow, minMaxWindow, type DisplayWindow } from '../../../src-shared/imaging';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 
-/** A window (VOI) in modality-LUT units. */
-export interface DisplayWindow {
-  center: number;
-  width: number;
-}
+export type { DisplayWindow };
 
-/** Presets from the file first, then a full-range one computed from the pixels. */
+/** Presets from the file first, then the automatic window and the full range computed from the pixels. */
 export function windowPresets(meta: ImageMeta | null, pixels: ImagePixels | null): WindowPreset[] {
   const presets: WindowPreset[] = [...(meta?.windows ?? [])];
   if (pixels) {
-    const width = Math.max(1, pixels.max - pixels.min);
-    presets.push({ name: 'full range', center: pixels.min + width / 2, width });
+    const automatic = defaultWindow({ windows: [] }, pixels);
+    const full = minMaxWindow(pixels);
+    presets.push(automatic);
+    if (automatic.center !== full.center || automatic.width !== full.width) presets.push(full);
   }
   return presets;
 }
@@ -26,7 +25,7 @@ export function windowPresets(meta: ImageMeta | null, pixels: ImagePixels | null
  */
 export function dragWindow(start: DisplayWindow, dxPx: number, dyPx: number, valueRange: number, viewSizePx: number): DisplayWindow {
   const perPx = valueRange / Math.max(1, viewSizePx);
-  return { center: start.center + dyPx * perPx, width: Math.max(1, start.width + dxPx * perPx) };
+  return { ...start, center: start.center + dyPx * perPx, width: Math.max(1, start.width + dxPx * perPx) };
 }
 
 /** The image on screen (the `images` domain): metadata, pixels, window/level and invert. */
@@ -71,17 +70,17 @@ export const useViewerStore = defineStore('viewer', () => {
     }
   }
 
+  /** The window the image opens with (src-shared/imaging's defaultWindow: file preset, else automatic). */
   function resetWindow(): void {
-    const preset = presets.value[0];
-    if (preset) window.value = { center: preset.center, width: preset.width };
+    if (meta.value && pixels.value) applyPreset(defaultWindow(meta.value, pixels.value));
   }
 
   function applyPreset(preset: WindowPreset): void {
-    window.value = { center: preset.center, width: preset.width };
+    window.value = { center: preset.center, width: preset.width, fn: preset.fn };
   }
 
   function setWindow(next: DisplayWindow): void {
-    window.value = { center: next.center, width: Math.max(1, next.width) };
+    window.value = { ...next, width: Math.max(1, next.width) };
   }
 
   function toggleInvert(): void {
