@@ -115,38 +115,47 @@ export function floodFill(mask: LabelMask, seed: ImagePoint, label: number, opti
   const target = data[start];
   if (target === label || target === MARK) return null;
   const eight = options.connectivity === 8;
-  let stack = new Int32Array(4096);
+  // Scanline fill: each popped seed is widened to its whole run on its row, then one seed is pushed per run
+  // of the target label touching it in the rows above and below. Work is per run, not per pixel neighbour.
+  let stack = new Int32Array(1024);
   let top = 0;
   let x0 = seedX;
   let x1 = seedX;
   let y0 = seedY;
   let y1 = seedY;
-  data[start] = MARK;
   stack[top++] = start;
   while (top > 0) {
     const i = stack[--top];
-    const x = i % widthPx;
-    const y = (i - x) / widthPx;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
+    if (data[i] !== target) continue;
+    const y = (i / widthPx) | 0;
+    const row = y * widthPx;
+    let left = i - row;
+    let right = left;
+    while (left > 0 && data[row + left - 1] === target) left--;
+    while (right + 1 < widthPx && data[row + right + 1] === target) right++;
+    data.fill(MARK, row + left, row + right + 1);
+    if (left < x0) x0 = left;
+    if (right > x1) x1 = right;
     if (y < y0) y0 = y;
     if (y > y1) y1 = y;
-    for (let dy = -1; dy <= 1; dy++) {
-      const ny = y + dy;
+    const from = eight ? Math.max(0, left - 1) : left;
+    const to = eight ? Math.min(widthPx - 1, right + 1) : right;
+    for (let ny = y - 1; ny <= y + 1; ny += 2) {
       if (ny < 0 || ny >= heightPx) continue;
-      for (let dx = -1; dx <= 1; dx++) {
-        if ((dx === 0 && dy === 0) || (!eight && dx !== 0 && dy !== 0)) continue;
-        const nx = x + dx;
-        if (nx < 0 || nx >= widthPx) continue;
-        const j = ny * widthPx + nx;
-        if (data[j] !== target) continue;
-        data[j] = MARK;
-        if (top === stack.length) {
+      const nrow = ny * widthPx;
+      let x = from;
+      while (x <= to) {
+        if (data[nrow + x] !== target) {
+          x++;
+          continue;
+        }
+        if (top + 1 >= stack.length) {
           const grown = new Int32Array(stack.length * 2);
           grown.set(stack);
           stack = grown;
         }
-        stack[top++] = j;
+        stack[top++] = nrow + x;
+        while (x <= to && data[nrow + x] === target) x++;
       }
     }
   }

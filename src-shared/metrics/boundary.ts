@@ -100,9 +100,13 @@ export function boundaryDistances(pred: Uint8Array, ref: Uint8Array, widthPx: nu
   const predEdge = boundaryOf(windowOf(pred, widthPx, box), windowWidthPx, windowHeightPx);
   const refEdge = boundaryOf(windowOf(ref, widthPx, box), windowWidthPx, windowHeightPx);
   const px = summarise(directed(predEdge, refEdge, windowWidthPx, windowHeightPx, null), directed(refEdge, predEdge, windowWidthPx, windowHeightPx, null));
-  const mm = withSpacing
-    ? summarise(directed(predEdge, refEdge, windowWidthPx, windowHeightPx, withSpacing), directed(refEdge, predEdge, windowWidthPx, windowHeightPx, withSpacing))
-    : null;
+  let mm: { max: number; p95: number; mean: number } | null = null;
+  if (withSpacing && withSpacing.rowMm === withSpacing.colMm) {
+    // Square pixels: millimetres are pixels scaled, no second pair of transforms needed.
+    mm = { max: px.max * withSpacing.rowMm, p95: px.p95 * withSpacing.rowMm, mean: px.mean * withSpacing.rowMm };
+  } else if (withSpacing) {
+    mm = summarise(directed(predEdge, refEdge, windowWidthPx, windowHeightPx, withSpacing), directed(refEdge, predEdge, windowWidthPx, windowHeightPx, withSpacing));
+  }
   return {
     hausdorffPx: px.max,
     hausdorff95Px: px.p95,

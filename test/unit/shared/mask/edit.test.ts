@@ -3,6 +3,8 @@ import type { LabelMask } from '../../../../src-shared/api/masks';
 import { applyDiff, mergeDiffs, type MaskDiff } from '../../../../src-shared/mask/diff';
 import { applyBinaryOp, clearMask, fillPolygon, floodFill, paintDisk, paintStroke, replaceLabel, swapLabels } from '../../../../src-shared/mask/edit';
 import { dilate } from '../../../../src-shared/mask/morphology';
+import { labelComponents } from '../../../../src-shared/mask/components';
+import { binaryOfLabel } from '../../../../src-shared/mask/types';
 import { ascii, formatMask, parseMask, random } from './ascii';
 
 function mask(text: string): LabelMask {
@@ -198,6 +200,21 @@ describe('floodFill', () => {
       const label = (seedLabel + 1) % 3;
       floodFill(m, seed, label);
       for (let i = 0; i < data.length; i++) if (data[i] !== seedLabel) expect(m.data[i]).toBe(data[i]);
+    }
+  });
+
+  it.each([4, 8] as const)('fills exactly the seed\'s %i-connected component (random masks)', (connectivity) => {
+    const next = random(connectivity * 13);
+    for (let trial = 0; trial < 30; trial++) {
+      const w = 3 + Math.floor(next() * 15);
+      const h = 3 + Math.floor(next() * 15);
+      const data = new Uint8Array(w * h).map(() => (next() < 0.45 ? 1 : 0));
+      const seed = { x: next() * w, y: next() * h };
+      const seedIndex = Math.floor(seed.y) * w + Math.floor(seed.x);
+      const region = labelComponents(binaryOfLabel(data, data[seedIndex]), w, h, { connectivity }).labels;
+      const m = { widthPx: w, heightPx: h, data: data.slice() };
+      floodFill(m, seed, 2, { connectivity });
+      for (let i = 0; i < data.length; i++) expect(m.data[i]).toBe(region[i] === region[seedIndex] ? 2 : data[i]);
     }
   });
 
