@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../helpers/paths';
+
+/** Builds the renderer when out/renderer is missing (npm run test:e2e builds it first anyway). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) return;
+  const result = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('electron-vite build failed');
+}
+
+/** Creates a project through the Open/Create screen and waits for the Review workspace. */
+export async function createProjectInUi(page: Page, projectDir: string): Promise<void> {
+  await page.getByTestId('project-open').waitFor();
+  await page.getByTestId('project-path').fill(projectDir);
+  await page.getByTestId('project-create-button').click();
+  await page.getByTestId('review-workspace').waitFor({ timeout: 30_000 });
+}
+
+/** Opens an existing project through the Open/Create screen. */
+export async function openProjectInUi(page: Page, projectDir: string): Promise<void> {
+  await page.getByTestId('project-open').waitFor();
+  await page.getByTestId('project-path').fill(projectDir);
+  await page.getByTestId('project-open-button').click();
+  await page.getByTestId('review-workspace').waitFor({ timeout: 30_000 });
+}
+
+/** Imports files by path through the import panel and waits until the queue lists `count` images. */
+export async function importInUi(page: Page, paths: string[], count: number): Promise<void> {
+  await page.getByTestId('import-paths').fill(paths.join('\n'));
+  await page.getByTestId('import-button').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="queue-item"]').length >= n, count, { timeout: 60_000 });
+}
+
+/** The stage's bounding box on the page. */
+export async function stageBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await page.getByTestId('stage').boundingBox();
+  if (!box) throw new Error('stage not visible');
+  return box;
+}
+
+/** Error toasts on screen (their text), for assertions and for diagnosing a failed step. */
+export async function errorToasts(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="toast"][role="alert"]').allTextContents();
+}
