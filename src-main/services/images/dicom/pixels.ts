@@ -1,0 +1,180 @@
+import type { ImagePixels } from '../../../../src-shared/api/images';
+import { PleuraError } from '../../../../src-shared/api/result';
+import type { PixelModule } from './attributes';
+
+type Samples = Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+type Output = ImagePixels['data'];
+
+/** Samples of one frame, before the stored-value step. */
+export interface FrameSamples {
+  samples: Samples;
+  /** Uncompressed data: bits stored and high bit select the value inside each word (PS3.5 8.1.1). */
+  native: boolean;
+  /** Colour samples stored plane by plane (native planar configuration 1, and RLE). */
+  planar: boolean;
+}
+
+/**
+ * Native pixel words from frame bytes: 8, 16 or 32 bits, little or big endian. Big-endian words are
+ * swapped into a new array; aligned little-endian words are viewed without copying.
+ */
+export function nativeWords(bytes: Uint8Array, bitsAllocated: number, bigEndian: boolean): Samples {
+  if (bitsAllocated === 8) return bytes;
+  const size = bitsAllocated / 8;
+  const count = Math.floor(bytes.length / size);
+  if (!bigEndian && bytes.byteOffset % size === 0) {
+    return bitsAllocated === 16 ? new Uint16Array(bytes.buffer, bytes.byteOffset, count) : new Uint32Array(bytes.buffer, bytes.byteOffset, count);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, count * size);
+  if (bitsAllocated === 16) {
+    const out = new Uint16Array(count);
+    for (let i = 0; i < count; i++) out[i] = view.getUint16(2 * i, !bigEndian);
+    return out;
+  }
+  const out = new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, !bigEndian);
+  return out;
+}
+
+/**
+ * Stored values (PS3.5 8.1.1 / PS3.3 C.7.6.3.1): native words are shifted right so that the high bit
+ * lands at `bitsStored - 1`, masked to bits stored (dropping overlay bits) and sign-extended when pixel
+ * representation is 1. Compressed samples carry the value already; signed ones are only sign-extended.
+ * Returns the input unchanged (no copy) when nothing needs doing.
+ */
+export function storedValues(frame: FrameSamples, module: Pick<PixelModule, 'bitsStored' | 'highBit' | 'signed' | 'bitsAllocated'>): Samples {
+  const { samples } = frame;
+  const bitsStored = module.bitsStored;
+  const shift = frame.native ? Math.max(0, module.highBit + 1 - bitsStored) : 0;
+  const containerBits = samples.BYTES_PER_ELEMENT * 8;
+  const needsMask = frame.native ? shift > 0 || bitsStored < containerBits : module.signed && !(samples instanceof Int16Array && bitsStored === 16);
+  if (!needsMask && !(module.signed && frame.native)) return samples;
+  const mask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;
+  const signBit = 2 ** (bitsStored - 1);
+  const range = 2 ** bitsStored;
+  const out = new Int32Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    let value = bitsStored >= 32 ? samples[i] >>> 0 : (samples[i] >>> shift) & mask;
+    if (module.signed && value >= signBit) value -= range;
+    out[i] = value;
+  }
+  return out;
+}
+
+function outputArray(low: number, high: number, integral: boolean, eightBit: boolean, length: number): Output {
+  if (!integral) return new Float32Array(length);
+  if (low >= 0 && high <= 255 && eightBit) return new Uint8Array(length);
+  if (low >= 0 && high <= 65535) return new Uint16Array(length);
+  if (low >= -32768 && high <= 32767) return new Int16Array(length);
+  return new Int32Array(length);
+}
+
+/** Pixel padding (PS3.3 C.7.5.1.1.2): a stored value, or a range up to the range limit. */
+function paddingTest(module: PixelModule): ((value: number) => boolean) | null {
+  if (module.paddingValue === null) return null;
+  const a = module.paddingValue;
+  const b = module.paddingRangeLimit ?? a;
+  const low = Math.min(a, b);
+  const high = Math.max(a, b);
+  return (value) => value >= low && value <= high;
+}
+
+/**
+ * The grey pixel pipeline after the stored-value step, in the standard's order: pixel padding, then
+ * the modality LUT (Modality LUT Sequence, else rescale slope/intercept). Padding pixels are left out
+ * of min/max and set to the darkest displayed value (min, or max for MONOCHROME1) so they show black.
+ * The output keeps full depth; integral results keep an integer array (LUT-friendly for display).
+ */
+export function modalityPixels(stored: Samples, module: PixelModule): ImagePixels {
+  const length = module.rows * module.columns;
+  const isPadding = paddingTest(module);
+  let storedMin = Infinity;
+  let storedMax = -Infinity;
+  let paddingCount = 0;
+  for (let i = 0; i < length; i++) {
+    const value = stored[i];
+    if (isPadding && isPadding(value)) {
+      paddingCount++;
+      continue;
+    }
+    if (value < storedMin) storedMin = value;
+    if (value > storedMax) storedMax = value;
+  }
+  if (paddingCount === length) storedMin = storedMax = 0;
+  const invert = module.photometric === 'MONOCHROME1';
+  const lut = module.modalityLut;
+  let data: Output;
+  let min: number;
+  let max: number;
+  if (lut) {
+    data = new Uint16Array(length);
+    const last = lut.table.length - 1;
+    min = Infinity;
+    max = -Infinity;
+    for (let i = 0; i < length; i++) {
+      const index = stored[i] - lut.firstValue;
+      const value = lut.table[index < 0 ? 0 : index > last ? last : index];
+      data[i] = value;
+      if (isPadding && isPadding(stored[i])) continue;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    if (min > max) min = max = 0;
+  } else {
+    const { rescaleSlope: slope, rescaleIntercept: intercept } = module;
+    const a = storedMin * slope + intercept;
+    const b = storedMax * slope + intercept;
+    min = Math.min(a, b);
+    max = Math.max(a, b);
+    const integral = Number.isInteger(slope) && Number.isInteger(intercept);
+    data = outputArray(min, max, integral, module.bitsAllocated <= 8, length);
+    const identity = slope === 1 && intercept === 0;
+    if (identity && data.constructor === stored.constructor && stored.length === length && !isPadding) {
+      return { widthPx: module.columns, heightPx: module.rows, channels: 1, data: stored as Output, min, max, invert };
+    }
+    if (identity) for (let i = 0; i < length; i++) data[i] = stored[i];
+    else for (let i = 0; i < length; i++) data[i] = stored[i] * slope + intercept;
+  }
+  if (isPadding && paddingCount > 0) {
+    const dark = invert ? max : min;
+    for (let i = 0; i < length; i++) if (isPadding(stored[i])) data[i] = dark;
+  }
+  return { widthPx: module.columns, heightPx: module.rows, channels: 1, data, min, max, invert };
+}
+
+function clampByte(value: number): number {
+  return value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
+}
+
+/**
+ * Colour frames to interleaved RGB: planar data is interleaved, YBR_FULL converted with the PS3.3
+ * C.7.6.3.1.2 equations (8-bit). Codecs for JPEG/JPEG-LS/JPEG 2000 already return RGB.
+ */
+export function colourPixels(frame: FrameSamples, module: PixelModule, photometric: string): ImagePixels {
+  const count = module.rows * module.columns;
+  const source = frame.samples;
+  if (photometric === 'YBR_FULL_422' || photometric === 'YBR_PARTIAL_422' || photometric === 'PALETTE COLOR') {
+    if (frame.native) throw new PleuraError('unsupported', `Uncompressed ${photometric} pixel data is not supported.`);
+  }
+  const data = module.bitsAllocated <= 8 ? new Uint8Array(count * 3) : new Uint16Array(count * 3);
+  for (let i = 0; i < count; i++) {
+    for (let c = 0; c < 3; c++) data[3 * i + c] = frame.planar ? source[c * count + i] : source[3 * i + c];
+  }
+  if (photometric === 'YBR_FULL' && frame.native && data instanceof Uint8Array) {
+    for (let i = 0; i < data.length; i += 3) {
+      const y = data[i];
+      const cb = data[i + 1] - 128;
+      const cr = data[i + 2] - 128;
+      data[i] = clampByte(y + 1.402 * cr);
+      data[i + 1] = clampByte(y - 0.344136 * cb - 0.714136 * cr);
+      data[i + 2] = clampByte(y + 1.772 * cb);
+    }
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] < min) min = data[i];
+    if (data[i] > max) max = data[i];
+  }
+  return { widthPx: module.columns, heightPx: module.rows, channels: 3, data, min, max, invert: false };
+}

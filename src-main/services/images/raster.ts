@@ -1,0 +1,96 @@
+import sharp from 'sharp';
+import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
+import { PleuraError } from '../../../src-shared/api/result';
+import { checkDimensions, MAX_FRAME_PIXELS } from './limits';
+
+/** EXIF orientations 5-8 swap width and height once applied. */
+function swapsSides(orientation: number | undefined): boolean {
+  return orientation !== undefined && orientation >= 5 && orientation <= 8;
+}
+
+function corrupt(name: string, format: string | undefined, error: unknown): PleuraError {
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const kind = format ? format.toUpperCase() : 'image';
+  if (/pixel limit/i.test(detail)) {
+    return new PleuraError('unsupported', `"${name}" is larger than Pleura opens safely (more than ${MAX_FRAME_PIXELS / 1e6} Mpx).`);
+  }
+  if (/unsupported image format/i.test(detail)) return new PleuraError('unsupported', `"${name}" is not an image Pleura can open (PNG, JPEG, TIFF, or DICOM).`);
+  return new PleuraError('corrupt', `"${name}" is a damaged or truncated ${kind} file (${detail}).`);
+}
+
+async function rasterMetadata(bytes: Uint8Array, name: string): Promise<sharp.Metadata> {
+  let metadata: sharp.Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: MAX_FRAME_PIXELS }).metadata();
+  } catch (error) {
+    throw corrupt(name, undefined, error);
+  }
+  if (!metadata.width || !metadata.height) throw new PleuraError('corrupt', `"${name}" has no readable image size.`);
+  checkDimensions(name, { widthPx: metadata.width, heightPx: metadata.height });
+  return metadata;
+}
+
+function isGrey(metadata: sharp.Metadata): boolean {
+  const colourChannels = (metadata.channels ?? 3) - (metadata.hasAlpha ? 1 : 0);
+  return colourChannels === 1 || metadata.space === 'b-w' || metadata.space === 'grey16';
+}
+
+function is16Bit(metadata: sharp.Metadata): boolean {
+  return metadata.depth === 'ushort' || metadata.depth === 'short' || (metadata.bitsPerSample ?? 8) > 8;
+}
+
+function metaFrom(metadata: sharp.Metadata): Omit<ImageMeta, 'imageId'> {
+  const swap = swapsSides(metadata.orientation);
+  return {
+    kind: 'raster',
+    widthPx: swap ? metadata.height! : metadata.width!,
+    heightPx: swap ? metadata.width! : metadata.height!,
+    frames: 1,
+    photometric: isGrey(metadata) ? 'MONOCHROME2' : 'RGB',
+    bitsStored: is16Bit(metadata) ? 16 : 8,
+    spacing: null,
+    windows: [],
+    voiLut: null,
+  };
+}
+
+/** Metadata of a PNG/JPEG/TIFF from its header only (size after EXIF orientation, grey or RGB, depth). */
+export async function readRasterMeta(bytes: Uint8Array, name: string): Promise<Omit<ImageMeta, 'imageId'>> {
+  return metaFrom(await rasterMetadata(bytes, name));
+}
+
+/**
+ * Decodes a PNG (8/16-bit), JPEG or TIFF with sharp, EXIF orientation applied, alpha dropped. Grey
+ * images stay one channel; 16-bit images keep 16 bits. Raster images have no spacing.
+ */
+export async function decodeRaster(bytes: Uint8Array, name: string): Promise<{ meta: Omit<ImageMeta, 'imageId'>; pixels: ImagePixels }> {
+  const metadata = await rasterMetadata(bytes, name);
+  const meta = metaFrom(metadata);
+  const grey = meta.photometric === 'MONOCHROME2';
+  const deep = meta.bitsStored === 16;
+  let result: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    let pipeline = sharp(bytes, { limitInputPixels: MAX_FRAME_PIXELS, failOn: 'error' }).rotate().removeAlpha();
+    pipeline = grey ? pipeline.toColourspace(deep ? 'grey16' : 'b-w') : pipeline.toColourspace(deep ? 'rgb16' : 'srgb');
+    result = await pipeline.raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw corrupt(name, metadata.format, error);
+  }
+  const { info, data: buffer } = result;
+  const channels = info.channels === 1 ? 1 : 3;
+  const count = info.width * info.height * channels;
+  const data = deep ? new Uint16Array(count) : new Uint8Array(count);
+  const source = deep ? new Uint16Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length)) : buffer;
+  if (info.channels === channels) data.set(source.subarray(0, count));
+  else for (let i = 0, o = 0; o < count; i += info.channels, o += channels) for (let c = 0; c < channels; c++) data[o + c] = source[i + c];
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] < min) min = data[i];
+    if (data[i] > max) max = data[i];
+  }
+  return {
+    meta: { ...meta, widthPx: info.width, heightPx: info.height, photometric: channels === 1 ? 'MONOCHROME2' : 'RGB' },
+    pixels: { widthPx: info.width, heightPx: info.height, channels, data, min, max, invert: false },
+  };
+}
