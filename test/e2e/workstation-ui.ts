@@ -31,7 +31,8 @@ export async function openProjectInUi(page: Page, projectDir: string): Promise<v
 export async function importInUi(page: Page, paths: string[], count: number): Promise<void> {
   await page.getByTestId('import-paths').fill(paths.join('\n'));
   await page.getByTestId('import-button').click();
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="queue-item"]').length >= n, count, { timeout: 60_000 });
+  // A string, not a function: tsx's name-keeping helpers do not exist inside the page.
+  await page.waitForFunction(`document.querySelectorAll('[data-testid="queue-item"]').length >= ${count}`, undefined, { timeout: 60_000 });
 }
 
 /** The stage's bounding box on the page. */
