@@ -1,6 +1,8 @@
 import type { CliCommand } from './command';
 import { versionCommand } from './commands/version';
 import { serveCommand } from './commands/serve';
+import { infoCommand } from './commands/info';
+import { decodeCommand } from './commands/decode';
 import { exportCommand } from './commands/export';
 
 /**
@@ -10,5 +12,7 @@ import { exportCommand } from './commands/export';
 export const commands: CliCommand[] = [
   versionCommand,
   serveCommand,
+  infoCommand,
+  decodeCommand,
   exportCommand,
 ];
