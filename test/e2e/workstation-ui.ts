@@ -31,8 +31,19 @@ export async function openProjectInUi(page: Page, projectDir: string): Promise<v
 export async function importInUi(page: Page, paths: string[], count: number): Promise<void> {
   await page.getByTestId('import-paths').fill(paths.join('\n'));
   await page.getByTestId('import-button').click();
-  // A string, not a function: tsx's name-keeping helpers do not exist inside the page.
-  await page.waitForFunction(`document.querySelectorAll('[data-testid="queue-item"]').length >= ${count}`, undefined, { timeout: 60_000 });
+  // Locators, not page functions: the page's CSP forbids string eval and tsx's helpers do not exist there.
+  await page.getByTestId('queue-item').nth(count - 1).waitFor({ timeout: 60_000 });
+}
+
+/** Polls `read` until `done` holds for its value (page state through locators only). */
+export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, options: { timeoutMs?: number; what: string }): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what}; last value: ${String(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The stage's bounding box on the page. */
