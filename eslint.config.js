@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     ignores: [
       'out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**', 'coverage/**',
-      'models/**', 'resources/**', '.gl/**', '.whl/**',
+      'models/**', 'resources/**', '.*/**',
     ],
   },
   js.configs.recommended,
