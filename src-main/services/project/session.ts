@@ -2,13 +2,8 @@ import { resolve } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
 import { service, type AppContext } from '../context';
 import { ProjectStore } from './store';
+import { IMAGE_SOURCE_KEY, type ImageSource } from '../images/source';
 
-/** What the images service reads image bytes and user spacing through (key 'project.imageSource'). */
-export interface ProjectImageSource {
-  readImageBytes(imageId: string): Promise<Uint8Array>;
-  getUserSpacingMm(imageId: string): Promise<number | null>;
-  setUserSpacingMm(imageId: string, spacingMm: number | null): Promise<void>;
-}
 
 /** The project open in this process (one at a time), shared by every service. */
 export interface ProjectSession {
@@ -31,14 +26,14 @@ function createSession(ctx: AppContext): ProjectSession {
   const attach = (next: ProjectStore): ProjectStore => {
     store = next;
     next.onChange = (imageIds) => ctx.events.emit('project', { kind: 'changed', imageIds });
-    const source: ProjectImageSource = {
-      readImageBytes: (imageId) => next.readImageBytes(imageId),
+    const source: ImageSource = {
+      readImageBytes: async (imageId) => ({ bytes: await next.readImageBytes(imageId), name: next.stored(imageId).name }),
       getUserSpacingMm: async (imageId) => next.stored(imageId).userSpacingMm,
       setUserSpacingMm: async (imageId, spacingMm) => {
         await next.updateImage(imageId, { userSpacingMm: spacingMm });
       },
     };
-    ctx.services.set('project.imageSource', source);
+    ctx.services.set(IMAGE_SOURCE_KEY, source);
     ctx.events.emit('project', { kind: 'opened' });
     return next;
   };
@@ -65,7 +60,7 @@ function createSession(ctx: AppContext): ProjectSession {
       const closing = store;
       store = null;
       closing.onChange = null;
-      ctx.services.delete('project.imageSource');
+      ctx.services.delete(IMAGE_SOURCE_KEY);
       await closing.close();
       ctx.events.emit('project', { kind: 'closed' });
     },
