@@ -1,0 +1,165 @@
+import type { ImageMeta, ImagePixels } from '../api/images';
+import { defaultWindow, resampleBilinear, toGrey8, windowFraction, type DisplayWindow, type GreyImage } from '../imaging';
+import type { ModelManifest } from './manifest';
+import { variantColumn, type TtaVariant } from './tta';
+
+/**
+ * Where the image sits inside the network input. With `stretch` the content fills the input; with
+ * `letterbox` it keeps its aspect ratio and is centred, the rest being padding. All values in pixels.
+ * Invariant: `contentX + contentWidthPx <= inputWidthPx`, likewise vertically.
+ */
+export interface InputTransform {
+  sourceWidthPx: number;
+  sourceHeightPx: number;
+  inputWidthPx: number;
+  inputHeightPx: number;
+  contentX: number;
+  contentY: number;
+  contentWidthPx: number;
+  contentHeightPx: number;
+}
+
+/** A ready network input: one batch item per TTA variant, in the manifest's layout. */
+export interface PreparedInput {
+  data: Float32Array;
+  /** [N, C, H, W] for NCHW, [N, H, W, C] for NHWC; N = variants.length. */
+  dims: [number, number, number, number];
+  variants: TtaVariant[];
+  transform: InputTransform;
+}
+
+/**
+ * Where the content goes in the network input (see {@link InputTransform}). Letterbox rounds the content
+ * size to whole pixels and centres it (extra pixel of padding to the right / bottom).
+ */
+export function inputTransform(sourceWidthPx: number, sourceHeightPx: number, input: ModelManifest['input']): InputTransform {
+  const { widthPx, heightPx } = input;
+  if (input.resize !== 'letterbox') {
+    return { sourceWidthPx, sourceHeightPx, inputWidthPx: widthPx, inputHeightPx: heightPx, contentX: 0, contentY: 0, contentWidthPx: widthPx, contentHeightPx: heightPx };
+  }
+  const scale = Math.min(widthPx / sourceWidthPx, heightPx / sourceHeightPx);
+  const contentWidthPx = Math.max(1, Math.min(widthPx, Math.round(sourceWidthPx * scale)));
+  const contentHeightPx = Math.max(1, Math.min(heightPx, Math.round(sourceHeightPx * scale)));
+  return {
+    sourceWidthPx, sourceHeightPx, inputWidthPx: widthPx, inputHeightPx: heightPx,
+    contentX: Math.floor((widthPx - contentWidthPx) / 2), contentY: Math.floor((heightPx - contentHeightPx) / 2),
+    contentWidthPx, contentHeightPx,
+  };
+}
+
+/**
+ * Resizes with pixel-centre bilinear sampling, halving first while the image is at least twice the target
+ * in both directions: an exact 2:1 bilinear step is a 2x2 box average, so strong reductions (a 3000 px film
+ * to 256 px) are antialiased instead of sampling every 12th pixel.
+ */
+export function resizeForModel<T extends Float32Array | Uint8Array>(image: GreyImage<T>, widthPx: number, heightPx: number): GreyImage<T> {
+  let current = image;
+  while (current.widthPx >= 2 * widthPx && current.heightPx >= 2 * heightPx) {
+    current = resampleBilinear(current, { widthPx: Math.floor(current.widthPx / 2), heightPx: Math.floor(current.heightPx / 2) });
+  }
+  if (current.widthPx === widthPx && current.heightPx === heightPx) return current;
+  return resampleBilinear(current, { widthPx, heightPx });
+}
+
+/** Raw (modality) values as one float channel: RGB becomes luminance (BT.601), like the display path. */
+function rawGrey(pixels: ImagePixels): GreyImage<Float32Array> {
+  const length = pixels.widthPx * pixels.heightPx;
+  const out = new Float32Array(length);
+  const data = pixels.data;
+  if (pixels.channels === 3) {
+    for (let i = 0, o = 0; o < length; i += 3, o++) out[o] = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+  } else {
+    out.set(data);
+  }
+  return { widthPx: pixels.widthPx, heightPx: pixels.heightPx, data: out };
+}
+
+/**
+ * The image at content size with intensities in 0..1, air dark (MONOCHROME1 inverted), as the manifest's
+ * `normalisation.from` says:
+ * - `display-8bit`: what the viewer shows at the default window ({@link toGrey8}), / 255. Matches models
+ *   trained on 8-bit PNG exports, the usual case.
+ * - `raw-minmax`: modality values scaled from the image's min..max.
+ * - `window`: the default window (file preset, else automatic) at full float precision. For speed the
+ *   window is applied after downscaling; it is linear between its clip points, so only pixels next to a
+ *   clip edge differ from windowing first.
+ */
+export function modelIntensities(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, manifest: ModelManifest, transform: InputTransform): GreyImage<Float32Array> {
+  const { contentWidthPx: widthPx, contentHeightPx: heightPx } = transform;
+  const from = manifest.normalisation.from;
+  if (from === 'display-8bit') {
+    const grey = toGrey8(pixels, meta);
+    const small = resizeForModel({ widthPx: pixels.widthPx, heightPx: pixels.heightPx, data: grey }, widthPx, heightPx);
+    const out = new Float32Array(widthPx * heightPx);
+    for (let i = 0; i < out.length; i++) out[i] = small.data[i] / 255;
+    return { widthPx, heightPx, data: out };
+  }
+  const small = resizeForModel(rawGrey(pixels), widthPx, heightPx);
+  const out = small.data;
+  if (from === 'raw-minmax') {
+    const range = pixels.max > pixels.min ? pixels.max - pixels.min : 1;
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, (out[i] - pixels.min) / range));
+  } else {
+    const window: DisplayWindow = defaultWindow({ windows: meta.windows }, pixels);
+    for (let i = 0; i < out.length; i++) out[i] = windowFraction(out[i], window);
+  }
+  if (pixels.invert) for (let i = 0; i < out.length; i++) out[i] = 1 - out[i];
+  return { widthPx, heightPx, data: out };
+}
+
+/**
+ * Writes the network input: each TTA variant as one batch item, every channel `(x - mean[c]) / std[c]`
+ * of the same grey value (3-channel models get the grey replicated, as ImageNet encoders expect), padding
+ * (letterbox) set to `input.padValue` in the 0..1 intensity domain before normalisation.
+ * @param content intensities 0..1 at content size (from {@link modelIntensities}).
+ * @throws RangeError when `content` does not have the transform's content size.
+ */
+export function toInputTensor(content: GreyImage<Float32Array>, transform: InputTransform, manifest: ModelManifest, variants: TtaVariant[]): PreparedInput {
+  const { inputWidthPx: width, inputHeightPx: height, contentX, contentY, contentWidthPx, contentHeightPx } = transform;
+  if (content.widthPx !== contentWidthPx || content.heightPx !== contentHeightPx) {
+    throw new RangeError(`content is ${content.widthPx}x${content.heightPx}, transform expects ${contentWidthPx}x${contentHeightPx}`);
+  }
+  const channels = manifest.input.channels;
+  const nchw = manifest.input.layout === 'NCHW';
+  const plane = width * height;
+  const itemSize = plane * channels;
+  const data = new Float32Array(itemSize * variants.length);
+  const scales = new Float32Array(channels);
+  const offsets = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const mean = manifest.normalisation.mean[c] ?? manifest.normalisation.mean[0] ?? 0;
+    const std = manifest.normalisation.std[c] ?? manifest.normalisation.std[0] ?? 1;
+    scales[c] = 1 / std;
+    offsets[c] = -mean / std;
+  }
+  const pad = manifest.input.padValue;
+  const source = content.data;
+  variants.forEach((variant, item) => {
+    const base = item * itemSize;
+    for (let y = 0; y < height; y++) {
+      const cy = y - contentY;
+      for (let x = 0; x < width; x++) {
+        // The flip mirrors the whole input, padding included, so un-flipping the output is the same mapping.
+        const cx = variantColumn(variant, x, width) - contentX;
+        const inside = cy >= 0 && cy < contentHeightPx && cx >= 0 && cx < contentWidthPx;
+        const value = inside ? source[cy * contentWidthPx + cx] : pad;
+        const pixel = y * width + x;
+        for (let c = 0; c < channels; c++) {
+          data[nchw ? base + c * plane + pixel : base + pixel * channels + c] = value * scales[c] + offsets[c];
+        }
+      }
+    }
+  });
+  const dims: [number, number, number, number] = nchw ? [variants.length, channels, height, width] : [variants.length, height, width, channels];
+  return { data, dims, variants, transform };
+}
+
+/**
+ * Full pre-processing from decoded pixels: intensities per the manifest, resize (stretch or letterbox,
+ * recorded in `transform`), normalisation, layout, TTA batch. Pure; allocates only per image.
+ */
+export function preprocess(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, manifest: ModelManifest, options: { variants: TtaVariant[] }): PreparedInput {
+  const transform = inputTransform(pixels.widthPx, pixels.heightPx, manifest.input);
+  const content = modelIntensities(pixels, meta, manifest, transform);
+  return toInputTensor(content, transform, manifest, options.variants);
+}
