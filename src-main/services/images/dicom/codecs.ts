@@ -82,6 +82,7 @@ async function decodeWithCornerstone(specifier: string, className: string, encod
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
     const info = decoder.getFrameInfo();
+    if (!info.width || !info.height || !info.componentCount) throw new Error('the decoder returned no image');
     return { samples: toSamples(decoder.getDecodedBuffer(), info.bitsPerSample, info.isSigned), widthPx: info.width, heightPx: info.height, components: info.componentCount };
   } finally {
     decoder.delete();
@@ -156,7 +157,7 @@ export async function decodeCompressedFrame(encoding: PixelEncoding, encoded: Ui
     }
   } catch (error) {
     if (error instanceof PleuraError) throw error;
-    const detail = error instanceof Error ? error.message : typeof error === 'number' ? `codec error ${error}` : String(error);
+    const detail = error instanceof Error ? error.message : typeof error === 'number' ? 'the decoder rejected the data' : String(error);
     throw new PleuraError('corrupt', `"${context.name}": the ${context.syntaxName} pixel data is damaged and cannot be decoded (${detail}).`);
   }
   const expected = module.rows * module.columns * decoded.components;
