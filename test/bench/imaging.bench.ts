@@ -1,0 +1,117 @@
+// `npm run bench -- imaging`: decode-to-displayable time (decode + default window to 8-bit grey) for
+// every DICOM fixture and for a 2500x2048 16-bit DICOM, uncompressed and JPEG lossless, side by side
+// with dcmtk's dcm2pnm on the same file (ratio = ours / dcmtk, same run). dcmtk writes an 8-bit PGM
+// with the file's first window (or min-max), which is the same work: decode, modality LUT, VOI, 8-bit.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import dicomParser from 'dicom-parser';
+import { toGrey8 } from '../../src-shared/imaging/defaults';
+import { decodeImage } from '../../src-main/services/images/decode';
+import { fixturePath } from '../helpers/paths';
+import type { BenchContext, BenchResult } from './types';
+
+const RUNS = 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timeOurs(bytes: Uint8Array, name: string): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const start = performance.now();
+    const image = await decodeImage(bytes, { name });
+    toGrey8(image.pixels, image.meta);
+    if (run > 0) times.push(performance.now() - start); // run 0 loads the codec
+  }
+  return median(times);
+}
+
+function dcmtkTool(transferSyntax: string): string | null {
+  if (transferSyntax.startsWith('1.2.840.10008.1.2.4.8')) return 'dcml2pnm';
+  if (transferSyntax.startsWith('1.2.840.10008.1.2.4.9') || transferSyntax.startsWith('1.2.840.10008.1.2.4.2')) return null;
+  return 'dcmj2pnm';
+}
+
+function timeDcmtk(tool: string, file: string, out: string, hasWindow: boolean): number {
+  const args = [hasWindow ? '+Wi' : '+Wm', ...(hasWindow ? ['1'] : []), '+op', file, out];
+  const times: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const start = performance.now();
+    execFileSync(tool, args, { stdio: 'ignore' });
+    if (run > 0) times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/**
+ * A 2500x2048 12-bit CR as uncompressed Explicit VR Little Endian: the pixels of the JPEG 2000 sample
+ * NM_Kakadu44 (decoded by Pleura, checked against OpenJPEG by the tests) put into the header of the
+ * gdcm CR sample with rows, columns and bits patched. Written with plain byte edits, no DICOM writer.
+ */
+async function makeLargeDicom(dir: string): Promise<string> {
+  const kakadu = await decodeImage(new Uint8Array(readFileSync(fixturePath('dicom', 'NM_Kakadu44_SOTmarkerincons.dcm'))), { name: 'kakadu' });
+  const template = new Uint8Array(readFileSync(fixturePath('dicom', 'gdcm-CR-MONO1-10-chest.dcm')));
+  const dataSet = dicomParser.parseDicom(template);
+  const header = template.slice(0, dataSet.elements.x7fe00010.dataOffset - 12);
+  const view = new DataView(header.buffer);
+  const patch = (tag: string, value: number) => view.setUint16(dataSet.elements[tag].dataOffset, value, true);
+  patch('x00280010', kakadu.pixels.heightPx);
+  patch('x00280011', kakadu.pixels.widthPx);
+  patch('x00280101', 12);
+  patch('x00280102', 11);
+  const pixels = Uint16Array.from(kakadu.pixels.data);
+  const element = new Uint8Array(12);
+  element.set([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57, 0, 0]);
+  new DataView(element.buffer).setUint32(8, pixels.byteLength, true);
+  const file = join(dir, 'large-2500x2048-uncompressed.dcm');
+  writeFileSync(file, Buffer.concat([header, element, new Uint8Array(pixels.buffer)]));
+  return file;
+}
+
+export default async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const hasDcmtk = spawnSync('dcmj2pnm', ['--version'], { stdio: 'ignore' }).error === undefined;
+  if (!hasDcmtk) ctx.log('dcmtk is not installed (apt-get install -y dcmtk): ours only, no ratios.');
+  const dir = mkdtempSync(join(tmpdir(), 'pleura-imaging-bench-'));
+  const out = join(dir, 'out.pgm');
+  const results: BenchResult[] = [];
+  try {
+    const files: [label: string, path: string][] = readdirSync(fixturePath('dicom'))
+      .filter((name) => name.endsWith('.dcm'))
+      .map((name) => [name.replace(/\.dcm$/, '').slice(0, 40), fixturePath('dicom', name)]);
+    const large = await makeLargeDicom(dir);
+    files.push(['2500x2048 16-bit uncompressed', large]);
+    if (hasDcmtk) {
+      const lossless = join(dir, 'large-2500x2048-jpeg-lossless.dcm');
+      execFileSync('dcmcjpeg', ['+e1', large, lossless], { stdio: 'ignore' });
+      files.push(['2500x2048 16-bit JPEG lossless SV1', lossless]);
+    }
+    for (const [label, path] of files) {
+      const bytes = new Uint8Array(readFileSync(path));
+      let ours: number;
+      try {
+        ours = await timeOurs(bytes, label);
+      } catch (error) {
+        ctx.log(`${label}: not an image (${error instanceof Error ? error.message : String(error)})`);
+        continue;
+      }
+      const image = await decodeImage(bytes, { name: label });
+      const syntax = dicomParser.parseDicom(bytes).string('x00020010') ?? '';
+      const tool = hasDcmtk ? dcmtkTool(syntax) : null;
+      const metric = `decode to display: ${label} (${image.pixels.widthPx}x${image.pixels.heightPx})`;
+      if (!tool) {
+        results.push({ metric, value: ours, unit: 'ms' });
+        continue;
+      }
+      const theirs = timeDcmtk(tool, path, out, image.meta.windows.length > 0);
+      results.push({ metric, value: ours, unit: 'ms', peer: tool, peerValue: theirs, ratio: ours / theirs });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
