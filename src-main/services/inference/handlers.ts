@@ -1,12 +1,16 @@
 import type { Api } from '../../../src-shared/api';
-import { PleuraError } from '../../../src-shared/api/result';
 import type { AppContext } from '../context';
+import { getInferenceService } from './service';
 
-const pending = (): never => {
-  throw new PleuraError('unsupported', 'The inference service is not available in this build yet.');
-};
-
-/** Handlers of the `inference` domain. */
-export function createInferenceHandlers(_ctx: AppContext): Api['inference'] {
-  return new Proxy({} as Api['inference'], { get: () => pending });
+/** Handlers of the `inference` domain. Creating them registers the runtime report for `system.info`. */
+export function createInferenceHandlers(ctx: AppContext): Api['inference'] {
+  const inference = () => getInferenceService(ctx);
+  if (!ctx.services.has('inference.runtime')) {
+    ctx.services.set('inference.runtime', { runtimeReport: async () => inference().host.runtimeReport() });
+  }
+  return {
+    predictImage: (imageId, options) => inference().predictImage(imageId, options),
+    predictBatch: async (options) => ({ jobId: inference().predictBatch(options).jobId }),
+    uncertaintyMap: (imageId) => inference().uncertaintyMap(imageId),
+  };
 }

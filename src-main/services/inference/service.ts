@@ -1,0 +1,129 @@
+import sharp from 'sharp';
+import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
+import type { PredictionResult, UncertaintyMap } from '../../../src-shared/api/inference';
+import { PleuraError } from '../../../src-shared/api/result';
+import { lungMeasurements } from '../../../src-shared/metrics';
+import { service, type AppContext } from '../context';
+import { createImagesHandlers } from '../images/handlers';
+import { getModelRegistry, type ResolvedModel } from '../models/registry';
+import { getSession } from '../project/session';
+import type { WorkerPrediction } from '../../workers/inference/protocol';
+import { InferenceHost } from './host';
+
+/** Artifact name of an image's latest uncertainty map (8-bit grey PNG at network size). */
+export const UNCERTAINTY_ARTIFACT = 'uncertainty.png';
+
+/** Prediction of decoded pixels, with the model that made it (used by the project path and the CLI). */
+export interface PixelsPrediction extends WorkerPrediction {
+  model: ResolvedModel;
+}
+
+/** Lung segmentation for the open project and for the CLI, over one long-lived inference worker. */
+export interface InferenceService {
+  host: InferenceHost;
+  predictPixels(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { model?: string; tta?: boolean }): Promise<PixelsPrediction>;
+  predictImage(imageId: string, options: { modelId?: string; tta?: boolean }): Promise<PredictionResult>;
+  /** Starts a batch job; `done` settles when it ends (the job's events carry the same outcome). */
+  predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean }): { jobId: string; done: Promise<BatchOutcome> };
+  uncertaintyMap(imageId: string): Promise<UncertaintyMap | null>;
+  close(): Promise<void>;
+}
+
+/** What a finished batch reports. */
+export interface BatchOutcome {
+  predicted: number;
+  failed: { imageId: string; reason: string }[];
+}
+
+/** The process's inference service (created on first use; registers 'inference.runtime'). */
+export function getInferenceService(ctx: AppContext): InferenceService {
+  return service(ctx, 'inference.service', () => createInferenceService(ctx));
+}
+
+/** Encodes an uncertainty map as a grey PNG so it can be stored, viewed and read back losslessly. */
+async function encodeMap(map: UncertaintyMap): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(map.data, { raw: { width: map.widthPx, height: map.heightPx, channels: 1 } }).png().toBuffer());
+}
+
+async function decodeMap(bytes: Uint8Array): Promise<UncertaintyMap> {
+  const { data, info } = await sharp(bytes).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { widthPx: info.width, heightPx: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function createInferenceService(ctx: AppContext): InferenceService {
+  const host = new InferenceHost();
+  const registry = getModelRegistry(ctx);
+  ctx.services.set('inference.runtime', { runtimeReport: async () => host.runtimeReport() });
+  // A new active model replaces the cached sessions at once, without restarting the app.
+  registry.onActivate((model) => {
+    void host.unload(null).then(() => (model ? host.ensureModel(model) : undefined)).catch(() => undefined);
+  });
+
+  const predictPixels: InferenceService['predictPixels'] = async (pixels, meta, options) => {
+    const model = await registry.resolve(options.model);
+    const prediction = await host.predict(model, pixels, meta, { tta: options.tta ?? true });
+    return { ...prediction, model };
+  };
+
+  const predictImage: InferenceService['predictImage'] = async (imageId, options) => {
+    const started = performance.now();
+    const store = getSession(ctx).require();
+    const record = store.getImage(imageId);
+    const images = createImagesHandlers(ctx);
+    const meta = await images.meta(imageId);
+    const pixels = await images.pixels(imageId, {});
+    const prediction = await predictPixels(pixels, meta, { model: options.modelId, tta: options.tta });
+    const { manifest, key } = prediction.model;
+    const { mask } = prediction;
+    const measured = lungMeasurements(mask.data, mask.widthPx, mask.heightPx, meta.spacing);
+    const revision = await store.saveRevision(imageId, mask, { source: { kind: 'model', modelId: manifest.id, modelVersion: manifest.version }, parentId: record.latestRevisionId });
+    await store.writeArtifact(imageId, UNCERTAINTY_ARTIFACT, await encodeMap(prediction.uncertainty));
+    const areas = { rightCm2: measured.rightCm2, leftCm2: measured.leftCm2, totalCm2: measured.totalCm2, totalPx: measured.totalPx };
+    // An approved image keeps its status: the new revision is there to compare, not to undo the approval.
+    await store.updateImage(imageId, {
+      ...(record.status === 'approved' ? {} : { status: 'predicted' as const }),
+      predictedBy: key,
+      uncertainty: prediction.uncertaintyScore,
+      areas,
+    });
+    const { pre, run, post } = prediction.timingsMs;
+    return {
+      imageId, revision, modelId: manifest.id, modelVersion: manifest.version,
+      uncertainty: prediction.uncertaintyScore,
+      areas: { ...areas, lungHeightMm: measured.lungHeightMm },
+      timingsMs: { pre, run, post, total: performance.now() - started },
+      provider: prediction.provider,
+    };
+  };
+
+  const predictBatch: InferenceService['predictBatch'] = (options) => {
+    const store = getSession(ctx).require();
+    const imageIds = options.imageIds ?? store.listImages().filter((image) => image.predictedBy === null && image.status === 'new').map((image) => image.id);
+    return ctx.jobs.start('inference', `Predict ${imageIds.length} image(s)`, async (job) => {
+      const outcome: BatchOutcome = { predicted: 0, failed: [] };
+      job.progress(0, `0 / ${imageIds.length}`);
+      for (const [index, imageId] of imageIds.entries()) {
+        // Checked before each image: a cancel lets at most the image in flight finish.
+        if (job.signal.aborted) throw new PleuraError('cancelled', 'Cancelled');
+        try {
+          await predictImage(imageId, { modelId: options.modelId, tta: options.tta });
+          outcome.predicted++;
+        } catch (error) {
+          if (error instanceof PleuraError && (error.code === 'no-project' || error.code === 'cancelled')) throw error;
+          const reason = error instanceof Error ? error.message : String(error);
+          outcome.failed.push({ imageId, reason });
+          job.log('warn', `${imageId}: ${reason}`);
+        }
+        job.progress((index + 1) / imageIds.length, `${index + 1} / ${imageIds.length}`);
+      }
+      return outcome;
+    });
+  };
+
+  const uncertaintyMap: InferenceService['uncertaintyMap'] = async (imageId) => {
+    const bytes = await getSession(ctx).require().readArtifact(imageId, UNCERTAINTY_ARTIFACT);
+    return bytes ? decodeMap(bytes) : null;
+  };
+
+  return { host, predictPixels, predictImage, predictBatch, uncertaintyMap, close: () => host.close() };
+}
