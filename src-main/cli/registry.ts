@@ -4,6 +4,7 @@ import { serveCommand } from './commands/serve';
 import { infoCommand } from './commands/info';
 import { decodeCommand } from './commands/decode';
 import { exportCommand } from './commands/export';
+import { predictCommand } from './commands/predict';
 
 /**
  * Every `pleura` subcommand. Each lives in src-main/cli/commands/<name>.ts and is added here by the
@@ -15,4 +16,5 @@ export const commands: CliCommand[] = [
   infoCommand,
   decodeCommand,
   exportCommand,
+  predictCommand,
 ];
