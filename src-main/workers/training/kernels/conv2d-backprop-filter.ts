@@ -12,11 +12,11 @@ type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
  */
 
 /**
- * Stride 1, the U-Net's 3x3 convolutions. With x channel-first per image and flattened over the padded
- * grid (Hp x Wp), the window of tap (ky, kx) is that flat row shifted by ky*Wp + kx: a contiguous slice,
+ * Stride 1, the U-Net's 3x3 convolutions. With x channel-first ([ci, n, Hp, Wp]) and flattened over the
+ * padded grid, the window of tap (ky, kx) is that flat row shifted by ky*Wp + kx: a contiguous view,
  * not a strided gather. dy is zero-padded onto the same grid, so the positions a shifted row drags in
- * (past the right/bottom edge, or the start of the next channel) are multiplied by zero. One GEMM per
- * (image, tap): [ci, Hp*Wp] x [Hp*Wp, co], whose weights (that image's dy) XNNPACK packs once for all taps.
+ * (past the right/bottom edge, the next image or the next channel) are multiplied by zero. One GEMM per
+ * tap, [ci, n*Hp*Wp] x [n*Hp*Wp, co], all sharing the same weights (dy), which XNNPACK packs once.
  */
 function strideOne(ops: WasmOps, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
   const { batchSize, inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
@@ -24,7 +24,7 @@ function strideOne(ops: WasmOps, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo
   const { top, left } = info.padInfo;
   const paddedHeight = outHeight + (filterHeight - 1) * dilationHeight;
   const paddedWidth = outWidth + (filterWidth - 1) * dilationWidth;
-  const grid = paddedHeight * paddedWidth;
+  const inner = batchSize * paddedHeight * paddedWidth;
   // One extra zero channel, so the last channel's shifted row still lies inside the tensor.
   const padded = ops.pad(x, [
     [0, 0],
@@ -32,30 +32,24 @@ function strideOne(ops: WasmOps, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo
     [left, paddedWidth - left - info.inWidth],
     [0, 1],
   ]);
-  const channelFirst = ops.reshape(ops.transpose(padded, [0, 3, 1, 2]), [batchSize * (inChannels + 1) * grid]);
-  const dyOnGrid = ops.reshape(
+  const channelFirst = ops.transpose(padded, [3, 0, 1, 2]);
+  const weights = ops.reshape(
     ops.pad(dy, [
       [0, 0],
       [0, paddedHeight - outHeight],
       [0, paddedWidth - outWidth],
       [0, 0],
     ]),
-    [batchSize, grid * outChannels],
+    [inner, outChannels],
   );
-  const partials: TensorInfo[] = [];
-  for (let n = 0; n < batchSize; n++) {
-    const weights = ops.view(dyOnGrid, n * grid * outChannels, [grid, outChannels]);
-    const imageStart = n * (inChannels + 1) * grid;
-    for (let ky = 0; ky < filterHeight; ky++) {
-      for (let kx = 0; kx < filterWidth; kx++) {
-        const shift = ky * dilationHeight * paddedWidth + kx * dilationWidth;
-        partials.push(ops.matMul(ops.view(channelFirst, imageStart + shift, [inChannels, grid]), weights));
-      }
+  const taps: TensorInfo[] = [];
+  for (let ky = 0; ky < filterHeight; ky++) {
+    for (let kx = 0; kx < filterWidth; kx++) {
+      const shift = ky * dilationHeight * paddedWidth + kx * dilationWidth;
+      taps.push(ops.matMul(ops.view(channelFirst, shift, [inChannels, inner]), weights));
     }
   }
-  const perImage = ops.reshape(ops.concat(partials, 0), [batchSize, filterHeight * filterWidth * inChannels * outChannels]);
-  const summed = batchSize === 1 ? perImage : ops.run('Sum', { x: perImage }, { axis: [0], keepDims: false });
-  return ops.reshape(summed, [filterHeight, filterWidth, inChannels, outChannels]);
+  return ops.reshape(ops.concat(taps, 0), [filterHeight, filterWidth, inChannels, outChannels]);
 }
 
 /**

@@ -11,7 +11,7 @@ type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 function strideOne(ops: WasmOps, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   const { filterHeight, filterWidth, inHeight, inWidth, outHeight, outWidth } = info;
   const { top, left } = info.padInfo;
-  const flipped = ops.transpose(ops.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+  const flipped = ops.reverseTaps(ops.transpose(filter, [0, 1, 3, 2]));
   return ops.conv2d(dy, flipped, {
     pads: [filterHeight - 1 - top, inHeight - outHeight + top, filterWidth - 1 - left, inWidth - outWidth + left],
   });

@@ -15,18 +15,26 @@ function replaceKernel(config: KernelConfig): void {
 
 /** Names of the kernels this module supplies to the WASM backend. */
 export const trainingKernelNames = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+export type TrainingKernelName = (typeof trainingKernelNames)[number];
+
+function stockKernel(name: string): KernelConfig | undefined {
+  return stockKernels.has(name) ? stockKernels.get(name) : tf.getKernel(name, 'wasm');
+}
 
 /**
  * Registers the WASM training kernels: the missing Conv2DBackpropFilter and a fast
  * Conv2DBackpropInput (falling back to the stock one for shapes it does not cover). Idempotent; call
- * before running a model on the 'wasm' backend.
+ * after the 'wasm' backend is set. `kernels` picks a subset (benchmarks compare against stock ones).
  */
-export function registerTrainingKernels(): void {
-  const stockInput = stockKernels.has('Conv2DBackpropInput')
-    ? stockKernels.get('Conv2DBackpropInput')
-    : tf.getKernel('Conv2DBackpropInput', 'wasm');
-  replaceKernel(conv2dBackpropFilterConfig);
-  replaceKernel(createConv2dBackpropInputConfig(stockInput));
+export function registerTrainingKernels(options: { kernels?: readonly TrainingKernelName[] } = {}): void {
+  const selected = new Set(options.kernels ?? trainingKernelNames);
+  const configs: Record<TrainingKernelName, () => KernelConfig> = {
+    Conv2DBackpropFilter: () => conv2dBackpropFilterConfig,
+    Conv2DBackpropInput: () => createConv2dBackpropInputConfig(stockKernel('Conv2DBackpropInput')),
+  };
+  for (const name of trainingKernelNames) {
+    if (selected.has(name)) replaceKernel(configs[name]());
+  }
 }
 
 /**

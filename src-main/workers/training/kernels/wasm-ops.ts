@@ -83,8 +83,22 @@ export class WasmOps {
     return this.run('Concat', values as unknown as NamedTensorInfoMap, { axis });
   }
 
-  reverse(x: TensorInfo, dims: number[]): TensorInfo {
-    return this.run('Reverse', { x }, { dims });
+  /**
+   * Flips a filter [kh, kw, a, b] spatially. Tap (ky, kx) goes to (kh-1-ky, kw-1-kx), which reverses the
+   * flattened tap index, so it is kh*kw block copies (the backend's Reverse goes element by element).
+   */
+  reverseTaps(filter: TensorInfo): TensorInfo {
+    const [height, width, a, b] = filter.shape;
+    const taps = height * width;
+    const block = a * b;
+    const out = this.backend.makeOutput(filter.shape, 'float32');
+    this.temporaries.push(out);
+    const source = this.backend.typedArrayFromHeap(filter);
+    const target = this.backend.typedArrayFromHeap(out);
+    for (let tap = 0; tap < taps; tap++) {
+      target.set(source.subarray(tap * block, (tap + 1) * block), (taps - 1 - tap) * block);
+    }
+    return out;
   }
 
   /** XNNPACK convolution (multi-threaded); pads are [top, bottom, left, right] in pixels. */
