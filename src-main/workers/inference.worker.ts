@@ -41,6 +41,12 @@ async function handle(request: InferenceRequest): Promise<{ value: unknown; tran
       for (const key of request.key === null ? [...models.keys()] : [request.key]) await release(key);
       return { value: null };
     }
+    case 'crash': {
+      setImmediate(() => {
+        throw new Error('crash requested by the host (test hook)');
+      });
+      return new Promise<never>(() => undefined);
+    }
     case 'runtime': {
       const loaded = Object.fromEntries([...models.values()].map((m) => [m.key, m.provider]));
       const runtime: WorkerRuntime = { available: plan.available, preferred: plan.preferred, loaded, note: plan.note };

@@ -109,9 +109,13 @@ export class InferenceHost {
     return { available: plan.available, active: this.lastInfo.provider, note: this.lastInfo.note };
   }
 
-  /** Stops the worker on purpose (tests use it to stand in for a crash). */
-  async terminate(): Promise<void> {
-    await this.worker?.terminate();
+  /**
+   * Makes the worker crash once it reaches this request (after the requests queued before it), to test
+   * the restart path. Not `terminate()`: stopping a thread inside `session.run` aborts the process in
+   * onnxruntime-node 1.30 (Napi::Error during teardown), which is also why cancel is cooperative.
+   */
+  crashForTest(): void {
+    void this.request({ type: 'crash' }).catch(() => undefined);
   }
 
   /** Stops the worker without counting a crash and fails nothing still queued silently. */

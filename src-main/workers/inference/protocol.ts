@@ -13,7 +13,9 @@ export type InferenceRequest =
   | { id: number; type: 'load'; key: string; onnxPath: string; manifest: ModelManifest }
   | { id: number; type: 'predict'; key: string; pixels: ImagePixels; meta: Pick<ImageMeta, 'windows' | 'voiLut'>; tta: boolean }
   | { id: number; type: 'dispose'; key: string | null }
-  | { id: number; type: 'runtime' };
+  | { id: number; type: 'runtime' }
+  /** Test hook: the worker throws an uncaught error when it reaches this request, as a crash would. */
+  | { id: number; type: 'crash' };
 
 /** What loading a model tells the host. */
 export interface LoadedModelInfo {
