@@ -80,8 +80,9 @@ function createInferenceService(ctx: AppContext): InferenceService {
     await store.writeArtifact(imageId, UNCERTAINTY_ARTIFACT, await encodeMap(prediction.uncertainty));
     const areas = { rightCm2: measured.rightCm2, leftCm2: measured.leftCm2, totalCm2: measured.totalCm2, totalPx: measured.totalPx };
     // An approved image keeps its status: the new revision is there to compare, not to undo the approval.
+    // (The store marks any model revision 'predicted', so the approval is put back explicitly.)
     await store.updateImage(imageId, {
-      ...(record.status === 'approved' ? {} : { status: 'predicted' as const }),
+      status: record.status === 'approved' ? 'approved' : 'predicted',
       predictedBy: key,
       uncertainty: prediction.uncertaintyScore,
       areas,

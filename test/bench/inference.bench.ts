@@ -1,0 +1,103 @@
+// Inference benchmark: ms per image, warm, from a full-resolution (2000x2000) X-ray to the full-size label
+// mask, side by side with the raw `session.run` of the same input in the same run, so the pre/post overhead
+// shows. Runs the shipped model when models/ has one, and random-weight U-Nets (16-32-64-128-256 channels,
+// ~1.9 M parameters, the issue's reference design) at 256 and 512 px. In-process: the worker adds only a
+// message round trip per image.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import * as ort from 'onnxruntime-node';
+import type { ImagePixels } from '../../src-shared/api/images';
+import { modelManifestSchema, type ModelManifest } from '../../src-shared/ml/manifest';
+import { preprocess } from '../../src-shared/ml/preprocess';
+import { ttaVariants } from '../../src-shared/ml/tta';
+import { predictPixels } from '../../src-main/workers/inference/pipeline';
+import { loadModel } from '../../src-main/workers/inference/session';
+import { currentProviderPlan } from '../../src-main/workers/inference/providers';
+import { fixturePath, repoRoot } from '../helpers/paths';
+import { randomUnet } from '../fixtures/models/onnx-builder';
+import type { BenchContext, BenchResult } from './types';
+
+const FULL_PX = 2000;
+const WARMUP = 2;
+const ITERATIONS = 8;
+
+async function fullResolutionXray(): Promise<ImagePixels> {
+  const data = await sharp(fixturePath('xray', 'CHNCXR_0005_0.png')).greyscale().resize(FULL_PX, FULL_PX).raw().toBuffer();
+  return { widthPx: FULL_PX, heightPx: FULL_PX, channels: 1, data: new Uint8Array(data), min: 0, max: 255, invert: false };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function measure(label: string, onnxPath: string, manifest: ModelManifest, pixels: ImagePixels, ctx: BenchContext): Promise<BenchResult[]> {
+  const model = await loadModel(label, onnxPath, manifest, currentProviderPlan());
+  const meta = { windows: [], voiLut: null };
+  const results: BenchResult[] = [];
+  try {
+    for (const tta of [false, true]) {
+      const prepared = preprocess(pixels, meta, manifest, { variants: ttaVariants({ enabled: tta }) });
+      const feeds = { [model.inputName]: new ort.Tensor('float32', prepared.data, prepared.dims) };
+      const total: number[] = [];
+      const run: number[] = [];
+      const pre: number[] = [];
+      const post: number[] = [];
+      for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+        const started = performance.now();
+        await model.session.run(feeds);
+        const rawRun = performance.now() - started;
+        const startedTotal = performance.now();
+        const prediction = await predictPixels(model, pixels, meta, { tta });
+        const end = performance.now() - startedTotal;
+        if (i < WARMUP) continue;
+        run.push(rawRun);
+        total.push(end);
+        pre.push(prediction.timingsMs.pre);
+        post.push(prediction.timingsMs.post);
+      }
+      const name = `${label} ${tta ? 'TTA x2' : 'no TTA'}`;
+      const totalMs = median(total);
+      const runMs = median(run);
+      ctx.log(`${name}: total ${totalMs.toFixed(1)} ms (pre ${median(pre).toFixed(1)}, post ${median(post).toFixed(1)}), session.run ${runMs.toFixed(1)} ms, provider ${model.provider}`);
+      results.push(
+        { metric: `${name}: ${FULL_PX}px image to full-size mask, ms/image`, value: totalMs, unit: 'ms', peer: 'session.run alone', peerValue: runMs, ratio: totalMs / runMs },
+        { metric: `${name}: pre+post overhead vs session.run`, value: ((median(pre) + median(post)) / runMs) * 100, unit: '%' },
+      );
+    }
+  } finally {
+    await model.session.release();
+  }
+  return results;
+}
+
+export default async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const pixels = await fullResolutionXray();
+  const results: BenchResult[] = [];
+  const modelsDir = join(repoRoot, 'models');
+  const shipped = existsSync(modelsDir) ? readdirSync(modelsDir).filter((name) => existsSync(join(modelsDir, name, 'model.json'))) : [];
+  for (const name of shipped) {
+    const manifest = modelManifestSchema.parse(JSON.parse(readFileSync(join(modelsDir, name, 'model.json'), 'utf8')));
+    results.push(...(await measure(`shipped ${manifest.id}@${manifest.version} ${manifest.input.widthPx}px`, join(modelsDir, name, manifest.file), manifest, pixels, ctx)));
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'pleura-bench-'));
+  try {
+    for (const sizePx of [256, 512]) {
+      const onnxPath = join(dir, `unet-${sizePx}.onnx`);
+      await writeFile(onnxPath, randomUnet({ sizePx, base: 16, levels: 4, seed: 3 }));
+      const manifest = modelManifestSchema.parse({
+        id: `random-unet-${sizePx}`, version: '0', name: 'random U-Net', createdAt: '2025-01-01',
+        input: { name: 'image', widthPx: sizePx, heightPx: sizePx, channels: 1, layout: 'NCHW' },
+        normalisation: { from: 'display-8bit' },
+        output: { name: 'logits', kind: 'logit', classes: ['lung'] },
+      });
+      results.push(...(await measure(`U-Net 1.9M ${sizePx}px`, onnxPath, manifest, pixels, ctx)));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return results;
+}

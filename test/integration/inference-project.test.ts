@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppContext } from '../../src-main/services/context';
+import { createAppContext } from '../../src-main/services/create-context';
+import { getSession } from '../../src-main/services/project/session';
+import { importPaths } from '../../src-main/services/project/import';
+import { getInferenceService, type InferenceService } from '../../src-main/services/inference/service';
+import { createInferenceHandlers } from '../../src-main/services/inference/handlers';
+import type { JobEvent } from '../../src-shared/jobs/events';
+import { fixturePath } from '../helpers/paths';
+
+const stems = ['CHNCXR_0005_0', 'CHNCXR_0010_0', 'COVIDGB_pneumocystis-pneumonia-1', 'COVIDGB_ARDSSevere'];
+const modelDir = fixturePath('models', 'tiny-lungs');
+
+describe('inference on a project', () => {
+  let dir: string;
+  let ctx: AppContext;
+  let inference: InferenceService;
+  let imageIds: string[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pleura-predict-'));
+    ctx = createAppContext({ transport: 'cli', dataDir: join(dir, 'data'), builtinModelsDir: join(dir, 'no-models') });
+    const store = await getSession(ctx).create(join(dir, 'project'), { name: 'predict test', copyImages: true });
+    const report = await importPaths(store, stems.map((stem) => fixturePath('xray', `${stem}.png`)), { copy: true });
+    imageIds = report.imported.map((image) => image.id);
+    expect(imageIds).toHaveLength(stems.length);
+    inference = getInferenceService(ctx);
+  });
+  afterAll(async () => {
+    await inference.close();
+    await getSession(ctx).close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('predicts one image: a model revision, the record updated, the uncertainty map stored', async () => {
+    const handlers = createInferenceHandlers(ctx);
+    const result = await handlers.predictImage(imageIds[0], { modelId: modelDir });
+    expect(result.revision.source).toEqual({ kind: 'model', modelId: 'tiny-lungs', modelVersion: '1.0.0' });
+    expect(result.revision.labelCounts[1]).toBeGreaterThan(0);
+    expect(result.revision.labelCounts[2]).toBeGreaterThan(0);
+    expect(result.areas.totalPx).toBe(result.revision.labelCounts[1] + result.revision.labelCounts[2]);
+    expect(result.areas.totalCm2).toBeNull(); // PNG without a spacing
+    const record = getSession(ctx).require().getImage(imageIds[0]);
+    expect(record).toMatchObject({ status: 'predicted', predictedBy: 'tiny-lungs@1.0.0', latestRevisionId: result.revision.id, uncertainty: result.uncertainty });
+    const map = await handlers.uncertaintyMap(imageIds[0]);
+    expect(map && map.data.length).toBe(128 * 128);
+    expect(await handlers.uncertaintyMap(imageIds[1])).toBeNull();
+  });
+
+  it('keeps an approved image approved but still stores the new revision', async () => {
+    const store = getSession(ctx).require();
+    await store.updateImage(imageIds[0], { status: 'approved' });
+    const result = await inference.predictImage(imageIds[0], { modelId: modelDir, tta: false });
+    const record = store.getImage(imageIds[0]);
+    expect(record.status).toBe('approved');
+    expect(record.latestRevisionId).toBe(result.revision.id);
+  });
+
+  it('cancels a batch within one image', async () => {
+    const events: JobEvent[] = [];
+    const before = new Map(imageIds.map((id) => [id, getSession(ctx).require().getImage(id).latestRevisionId]));
+    let jobId = '';
+    const off = ctx.events.on('job', (event) => {
+      events.push(event);
+      if (event.type === 'progress' && event.jobId === jobId && events.filter((e) => e.type === 'progress').length === 1) void ctx.jobs.cancel(jobId);
+    });
+    const batch = inference.predictBatch({ imageIds: [...imageIds, ...imageIds], modelId: modelDir });
+    jobId = batch.jobId;
+    await expect(batch.done).rejects.toThrow(/Cancelled/);
+    off();
+    const changed = imageIds.filter((id) => getSession(ctx).require().getImage(id).latestRevisionId !== before.get(id));
+    expect(changed.length).toBeLessThanOrEqual(1);
+    expect(events.some((e) => e.type === 'cancelled' && e.jobId === jobId)).toBe(true);
+  });
+
+  it('runs a batch to the end with progress up to 1', async () => {
+    const fractions: number[] = [];
+    const off = ctx.events.on('job', (event) => {
+      if (event.type === 'progress') fractions.push(event.fraction);
+    });
+    const batch = inference.predictBatch({ imageIds: imageIds.slice(1), modelId: modelDir });
+    const outcome = await batch.done;
+    off();
+    expect(outcome).toEqual({ predicted: imageIds.length - 1, failed: [] });
+    expect(fractions.at(-1)).toBe(1);
+    for (const id of imageIds.slice(1)) expect(getSession(ctx).require().getImage(id).status).toBe('predicted');
+  });
+});
