@@ -1,6 +1,6 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export type WorkerName = 'inference' | 'training';
@@ -19,5 +19,9 @@ export function spawnWorker(name: WorkerName, options: WorkerOptions = {}): Work
   ];
   const found = candidates.find((c) => existsSync(c.file));
   if (!found) throw new Error(`worker ${name} not found next to ${here}`);
-  return new Worker(found.file, { ...options, execArgv: [...(options.execArgv ?? []), ...found.execArgv] });
+  if (found.execArgv.length === 0) return new Worker(found.file, options);
+  // `--import tsx` in a worker's execArgv fails ("Unknown file extension .ts") when the parent itself
+  // runs under tsx or vitest; registering tsx from a small bootstrap works in every parent.
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(found.file).href)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
 }
