@@ -1,3 +1,5 @@
+import { resampleBilinear } from '../../../src-shared/imaging/resample';
+
 /**
  * Resampling used to bring images and masks to the network's input size. Images are resized bilinearly
  * with half-pixel centres (as OpenCV INTER_LINEAR and ONNX Resize 'half_pixel'), so training sees the same
@@ -5,7 +7,7 @@
  * that nearest neighbour would drop or alias.
  */
 
-/** Bilinear resize of a one-channel image (any value range) to `outWidthPx` x `outHeightPx`. */
+/** Bilinear resize of a one-channel image (any value range): the shared resampler inference uses too. */
 export function resizeBilinear(
   source: ArrayLike<number>,
   widthPx: number,
@@ -13,25 +15,8 @@ export function resizeBilinear(
   outWidthPx: number,
   outHeightPx: number,
 ): Float32Array {
-  const out = new Float32Array(outWidthPx * outHeightPx);
-  const scaleX = widthPx / outWidthPx;
-  const scaleY = heightPx / outHeightPx;
-  for (let y = 0; y < outHeightPx; y++) {
-    const sy = Math.min(heightPx - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(heightPx - 1, y0 + 1);
-    const fy = sy - y0;
-    for (let x = 0; x < outWidthPx; x++) {
-      const sx = Math.min(widthPx - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(widthPx - 1, x0 + 1);
-      const fx = sx - x0;
-      const top = source[y0 * widthPx + x0] * (1 - fx) + source[y0 * widthPx + x1] * fx;
-      const bottom = source[y1 * widthPx + x0] * (1 - fx) + source[y1 * widthPx + x1] * fx;
-      out[y * outWidthPx + x] = top * (1 - fy) + bottom * fy;
-    }
-  }
-  return out;
+  const data = source instanceof Float32Array ? source : Float32Array.from(source);
+  return resampleBilinear({ widthPx, heightPx, data }, { widthPx: outWidthPx, heightPx: outHeightPx }).data;
 }
 
 /**

@@ -1,0 +1,80 @@
+import { readdir, readFile, stat, writeFile, rename, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { modelManifestSchema, type ModelManifest } from '../../../src-shared/ml/manifest';
+
+/** A version folder on disk: `model.json` (manifest) beside the ONNX file, optionally `tfjs/`. */
+export interface StoredVersion {
+  key: string;
+  dir: string;
+  manifest: ModelManifest;
+  onnxPath: string;
+  /** TF.js weights for further fine-tuning, when the version has them. */
+  tfjsDir: string | null;
+  builtIn: boolean;
+  sizeBytes: number;
+}
+
+/** The registry's own state in `<modelsDir>/registry.json`. */
+export interface RegistryState {
+  /** Explicitly chosen active version; null = the default (the built-in model). */
+  active: string | null;
+  /** Previously active versions, most recent last (rollback pops). */
+  previous: string[];
+  /** Validation Dice per version and validation set, written when a version is evaluated. */
+  validations: Record<string, { set: string; dice: number; iou: number }>;
+}
+
+/** `id@version`, the key every part of Pleura uses for a model version. */
+export function versionKey(manifest: Pick<ModelManifest, 'id' | 'version'>): string {
+  return `${manifest.id}@${manifest.version}`;
+}
+
+/** A folder name for a key (versions may hold characters a file system refuses). */
+export function folderName(key: string): string {
+  return key.replace(/[^A-Za-z0-9._@-]/g, '_');
+}
+
+/** Reads a manifest file (validated) and describes its version folder; null when unreadable. */
+export async function readVersion(manifestPath: string, builtIn: boolean): Promise<StoredVersion | null> {
+  try {
+    const manifest = modelManifestSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
+    const dir = dirname(manifestPath);
+    const onnxPath = join(dir, manifest.file);
+    if (!existsSync(onnxPath)) return null;
+    const tfjsDir = existsSync(join(dir, 'tfjs', 'model.json')) ? join(dir, 'tfjs') : null;
+    return { key: versionKey(manifest), dir, manifest, onnxPath, tfjsDir, builtIn, sizeBytes: (await stat(onnxPath)).size };
+  } catch {
+    return null;
+  }
+}
+
+/** Every readable version in the sub-folders of `root` (none if it does not exist). */
+export async function scanVersions(root: string, builtIn: boolean): Promise<StoredVersion[]> {
+  if (!existsSync(root)) return [];
+  const entries = await readdir(root, { withFileTypes: true });
+  const found = await Promise.all(
+    entries.filter((e) => e.isDirectory()).map((e) => readVersion(join(root, e.name, 'model.json'), builtIn)),
+  );
+  return found.filter((v): v is StoredVersion => v !== null).sort((a, b) => a.manifest.createdAt.localeCompare(b.manifest.createdAt) || a.key.localeCompare(b.key));
+}
+
+const emptyState = (): RegistryState => ({ active: null, previous: [], validations: {} });
+
+export async function readState(modelsDir: string): Promise<RegistryState> {
+  const path = join(modelsDir, 'registry.json');
+  if (!existsSync(path)) return emptyState();
+  try {
+    return { ...emptyState(), ...(JSON.parse(await readFile(path, 'utf8')) as Partial<RegistryState>) };
+  } catch {
+    return emptyState();
+  }
+}
+
+/** Writes the state atomically (temp file + rename). */
+export async function writeState(modelsDir: string, state: RegistryState): Promise<void> {
+  await mkdir(modelsDir, { recursive: true });
+  const path = join(modelsDir, 'registry.json');
+  await writeFile(`${path}.tmp`, JSON.stringify(state, null, 2));
+  await rename(`${path}.tmp`, path);
+}
