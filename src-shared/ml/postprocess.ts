@@ -112,7 +112,7 @@ const KEEP_MARGIN = 0.02;
  * blocky; before that, pixels removed by {@link lowResolutionLabels} (small blobs) are set to 0 and kept
  * pixels (holes filled) to at least the threshold, so the full-resolution mask follows the cleaned topology.
  * Each foreground pixel takes the label of the nearest labelled of its four interpolation neighbours.
- * One pass, separable interpolation, no per-pixel allocation.
+ * No per-pixel allocation; interior and background cells cost one test each.
  */
 export function upsampleLabels(meanProbability: Float32Array, lowLabels: Uint8Array, transform: InputTransform, options: { threshold: number }): LabelMask {
   const { inputWidthPx: width, contentX, contentY, contentWidthPx, contentHeightPx, sourceWidthPx, sourceHeightPx } = transform;
@@ -122,40 +122,81 @@ export function upsampleLabels(meanProbability: Float32Array, lowLabels: Uint8Ar
     const p = meanProbability[i];
     cleaned[i] = lowLabels[i] !== 0 ? Math.max(p, threshold + KEEP_MARGIN) : p > threshold ? 0 : p;
   }
-  const x0s = new Int32Array(sourceWidthPx);
-  const x1s = new Int32Array(sourceWidthPx);
-  const fxs = new Float32Array(sourceWidthPx);
-  const scaleX = contentWidthPx / sourceWidthPx;
-  for (let x = 0; x < sourceWidthPx; x++) {
-    const cx = Math.min(contentWidthPx - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
-    const floor = Math.floor(cx);
-    x0s[x] = contentX + floor;
-    x1s[x] = contentX + Math.min(contentWidthPx - 1, floor + 1);
-    fxs[x] = cx - floor;
-  }
+  const cols = interpolationGroups(sourceWidthPx, contentWidthPx, contentX);
+  const rows = interpolationGroups(sourceHeightPx, contentHeightPx, contentY);
   const data = new Uint8Array(sourceWidthPx * sourceHeightPx);
-  const rowProbability = new Float32Array(width);
-  const scaleY = contentHeightPx / sourceHeightPx;
-  for (let y = 0; y < sourceHeightPx; y++) {
-    const cy = Math.min(contentHeightPx - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
-    const floorY = Math.floor(cy);
-    const fy = cy - floorY;
-    const row0 = (contentY + floorY) * width;
-    const row1 = (contentY + Math.min(contentHeightPx - 1, floorY + 1)) * width;
-    for (let x = contentX; x < contentX + contentWidthPx; x++) rowProbability[x] = cleaned[row0 + x] + (cleaned[row1 + x] - cleaned[row0 + x]) * fy;
-    const out = y * sourceWidthPx;
-    for (let x = 0; x < sourceWidthPx; x++) {
-      const a = x0s[x];
-      const p = rowProbability[a] + (rowProbability[x1s[x]] - rowProbability[a]) * fxs[x];
-      if (p <= threshold) continue;
-      const near = fy < 0.5 ? row0 : row1;
-      const far = fy < 0.5 ? row1 : row0;
-      const nearX = fxs[x] < 0.5 ? a : x1s[x];
-      const farX = fxs[x] < 0.5 ? x1s[x] : a;
-      data[out + x] = lowLabels[near + nearX] || lowLabels[near + farX] || lowLabels[far + nearX] || lowLabels[far + farX];
+  // Work cell by cell of the network grid (the output pixels between four network pixels): a cell whose
+  // four corners are all background is skipped, one whose corners are all the same lung is filled, and
+  // only cells on an edge are interpolated pixel by pixel. A 2000 px film is ~65 k cells, ~3 % on edges.
+  for (let r = 0; r < rows.count; r++) {
+    const row0 = rows.low[r] * width;
+    const row1 = rows.high[r] * width;
+    const yStart = rows.start[r];
+    const yEnd = rows.end[r];
+    for (let c = 0; c < cols.count; c++) {
+      const x0 = cols.low[c];
+      const x1 = cols.high[c];
+      const c00 = cleaned[row0 + x0];
+      const c01 = cleaned[row0 + x1];
+      const c10 = cleaned[row1 + x0];
+      const c11 = cleaned[row1 + x1];
+      if (c00 <= threshold && c01 <= threshold && c10 <= threshold && c11 <= threshold) continue;
+      const xStart = cols.start[c];
+      const xEnd = cols.end[c];
+      const l00 = lowLabels[row0 + x0];
+      if (c00 > threshold && c01 > threshold && c10 > threshold && c11 > threshold && l00 === lowLabels[row0 + x1] && l00 === lowLabels[row1 + x0] && l00 === lowLabels[row1 + x1]) {
+        for (let y = yStart; y < yEnd; y++) for (let x = y * sourceWidthPx + xStart, end = y * sourceWidthPx + xEnd; x < end; x++) data[x] = l00;
+        continue;
+      }
+      for (let y = yStart; y < yEnd; y++) {
+        const fy = rows.fraction[y];
+        const near = fy < 0.5 ? row0 : row1;
+        const far = fy < 0.5 ? row1 : row0;
+        for (let x = xStart; x < xEnd; x++) {
+          const fx = cols.fraction[x];
+          const top = c00 + (c01 - c00) * fx;
+          const bottom = c10 + (c11 - c10) * fx;
+          if (top + (bottom - top) * fy <= threshold) continue;
+          const nearX = fx < 0.5 ? x0 : x1;
+          const farX = fx < 0.5 ? x1 : x0;
+          data[y * sourceWidthPx + x] = lowLabels[near + nearX] || lowLabels[near + farX] || lowLabels[far + nearX] || lowLabels[far + farX];
+        }
+      }
     }
   }
   return { widthPx: sourceWidthPx, heightPx: sourceHeightPx, data };
+}
+
+/**
+ * Output pixels along one axis grouped by the two network pixels they interpolate between (pixel-centre
+ * alignment, clamped at the edges): group k covers outputs start[k]..end[k]-1 between network indices
+ * low[k] and high[k] (offset by the letterbox); fraction[i] is output i's weight of `high`.
+ */
+function interpolationGroups(outputPx: number, contentPx: number, offset: number): { count: number; start: Int32Array; end: Int32Array; low: Int32Array; high: Int32Array; fraction: Float64Array } {
+  const start = new Int32Array(contentPx + 1);
+  const end = new Int32Array(contentPx + 1);
+  const low = new Int32Array(contentPx + 1);
+  const high = new Int32Array(contentPx + 1);
+  const fraction = new Float64Array(outputPx);
+  const scale = contentPx / outputPx;
+  let count = 0;
+  for (let i = 0; i < outputPx; i++) {
+    const position = Math.min(contentPx - 1, Math.max(0, (i + 0.5) * scale - 0.5));
+    const floor = Math.floor(position);
+    const a = offset + floor;
+    const b = offset + Math.min(contentPx - 1, floor + 1);
+    fraction[i] = position - floor;
+    if (count > 0 && low[count - 1] === a && high[count - 1] === b) {
+      end[count - 1] = i + 1;
+      continue;
+    }
+    start[count] = i;
+    end[count] = i + 1;
+    low[count] = a;
+    high[count] = b;
+    count++;
+  }
+  return { count, start, end, low, high, fraction };
 }
 
 /**
