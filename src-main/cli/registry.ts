@@ -5,6 +5,7 @@ import { infoCommand } from './commands/info';
 import { decodeCommand } from './commands/decode';
 import { exportCommand } from './commands/export';
 import { predictCommand } from './commands/predict';
+import { paperCommand } from './commands/paper';
 
 /**
  * Every `pleura` subcommand. Each lives in src-main/cli/commands/<name>.ts and is added here by the
@@ -17,4 +18,5 @@ export const commands: CliCommand[] = [
   decodeCommand,
   exportCommand,
   predictCommand,
+  paperCommand,
 ];

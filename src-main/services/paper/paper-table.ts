@@ -95,7 +95,8 @@ export function formatPaperPreamble(setup: PaperRunSetup): string {
     `Different data, same procedure: the paper trained on Montgomery + Shenzhen (704 pairs, 256-512 px);`,
     `this run used ${setup.dataName} (${setup.trainImages} train / ${setup.valImages} val images) at ${setup.inputPx} px,`,
     `base filters ${setup.baseFilters} (paper: 64), the paper's epochs x ${setup.epochsScale}, on ${setup.backend}.`,
-    `Metrics are pixel-pooled over the split at the network's input size, as the paper's Keras metrics are.`,
+    `Metrics at the network's input size, from the last epoch as the paper reports it: train = mean over the`,
+    `epoch's augmented batches (pixels pooled per batch, as Keras does), val = mean per image.`,
     `Times are not comparable across machines; the paper does not name its hardware.`,
   ].join('\n');
 }

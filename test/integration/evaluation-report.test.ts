@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { fixturePath } from '../helpers/paths';
+import { evaluate, listEvaluationItems, type SegmentFunction } from '../../src-main/services/evaluation/report';
+import { decodeGrey8 } from '../../src-main/workers/training/data';
+
+// Fake segmenters with known errors, so the expected metrics follow from the reference masks alone.
+function shiftedReference(shiftPx: number): SegmentFunction {
+  return async (image, name) => {
+    const reference = await decodeGrey8(fixturePath('lungs', 'masks', name));
+    const out = new Uint8Array(image.widthPx * image.heightPx);
+    for (let y = 0; y < image.heightPx; y++) {
+      for (let x = shiftPx; x < image.widthPx; x++) out[y * image.widthPx + x] = reference.data[y * image.widthPx + x - shiftPx];
+    }
+    return out;
+  };
+}
+
+describe('evaluation report on fixture X-rays', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'pleura-eval-'));
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('lists a split by splits.json and rejects an unknown one', async () => {
+    const val = await listEvaluationItems(fixturePath('lungs'), 'val');
+    expect(val.map((i) => i.name)).toEqual(['IM-0147-0001.png', 'COVIDGB_pneumocystis-pneumonia-1.png']);
+    await expect(listEvaluationItems(fixturePath('lungs'), 'holdout')).rejects.toThrow(/no subset 'holdout'/);
+  });
+
+  it('scores a perfect prediction 1 and a shifted one lower, worst first, and draws the worst', async () => {
+    const items = (await listEvaluationItems(fixturePath('lungs'), 'train')).slice(0, 3);
+    const perfect = await evaluate({ title: 'perfect', items, segment: shiftedReference(0) });
+    expect(perfect.mean.dice).toBe(1);
+    expect(perfect.mean.iou).toBe(1);
+
+    // A bigger shift on one image makes it the worst.
+    const worstName = items[1].name;
+    const segment: SegmentFunction = (image, name) => shiftedReference(name === worstName ? 24 : 4)(image, name);
+    const report = await evaluate({ title: 'shifted', items, segment, outDir, worstCount: 2 });
+    expect(report.count).toBe(3);
+    expect(report.worst[0]).toBe(worstName);
+    expect(report.worst).toHaveLength(2);
+    for (const entry of report.images) {
+      expect(entry.dice).toBeLessThan(1);
+      expect(entry.dice).toBeCloseTo((2 * entry.iou) / (1 + entry.iou), 10);
+    }
+    const meanDice = report.images.reduce((s, e) => s + e.dice, 0) / 3;
+    expect(report.mean.dice).toBeCloseTo(meanDice, 12);
+
+    const worst = report.images.find((e) => e.name === worstName)!;
+    expect(worst.picture).toMatch(/^worst\/01-/);
+    const meta = await sharp(join(outDir, worst.picture!)).metadata();
+    // Four panels of the image's size side by side (fixtures are small, so no scaling).
+    expect(meta.height).toBe(worst.heightPx);
+    expect(meta.width).toBe(4 * worst.widthPx + 12);
+    // The difference panel shows the shift: some pixels are tinted red or blue there.
+    const { data, info } = await sharp(join(outDir, worst.picture!)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    let tinted = 0;
+    const panelStart = 3 * (worst.widthPx + 4);
+    for (let y = 0; y < info.height; y++) {
+      for (let x = panelStart; x < info.width; x++) {
+        const i = (y * info.width + x) * 3;
+        if (Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 60) tinted++;
+      }
+    }
+    expect(tinted).toBeGreaterThan(0);
+
+    const json = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8'));
+    expect(json.images).toHaveLength(3);
+    const markdown = await readFile(join(outDir, 'report.md'), 'utf8');
+    expect(markdown).toContain(`\`${worstName}\``);
+    expect(markdown).toContain(`](${worst.picture})`);
+  });
+});
