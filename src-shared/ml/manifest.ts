@@ -18,14 +18,20 @@ export const modelManifestSchema = z.object({
     heightPx: z.number().int().positive(),
     channels: z.union([z.literal(1), z.literal(3)]),
     layout: z.enum(['NCHW', 'NHWC']),
-    /** stretch: resize to the input size; letterbox: keep aspect, pad with `padValue`. */
+    /** stretch: resize to the input size; letterbox: keep aspect, centre, pad with `padValue`. */
     resize: z.enum(['stretch', 'letterbox']).default('stretch'),
+    /** Letterbox padding in the 0..1 intensity domain, before (x - mean) / std (0 = black). */
     padValue: z.number().default(0),
   }),
   normalisation: z.object({
-    /** What the intensities are taken from before scaling. */
+    /**
+     * What the 0..1 intensities are taken from (always with air dark: MONOCHROME1 is inverted):
+     * `display-8bit` the viewer's default rendering / 255 (models trained on 8-bit PNG exports: the usual
+     * case), `raw-minmax` modality values scaled from the image's min..max, `window` the default window
+     * (file preset, else automatic) at float precision.
+     */
     from: z.enum(['display-8bit', 'raw-minmax', 'window']),
-    /** Applied after mapping to 0..1: (x - mean) / std. */
+    /** Applied after mapping to 0..1: (x - mean[c]) / std[c]; one value serves every channel. 3-channel inputs get the grey replicated. */
     mean: z.array(z.number()).default([0]),
     std: z.array(z.number()).default([1]),
   }),
@@ -33,8 +39,13 @@ export const modelManifestSchema = z.object({
     name: z.string().optional(),
     kind: z.enum(['probability', 'logit']),
     layout: z.enum(['NCHW', 'NHWC']).default('NCHW'),
-    /** Class names by output channel; a single channel means "lung vs background". */
+    /**
+     * Class names by output channel; a single channel means "lung vs background". With several, a class
+     * named "background" gives lung = 1 - p(background), else the largest class probability is used;
+     * `logit` outputs get a sigmoid (one channel) or a softmax across channels.
+     */
     classes: z.array(z.string()).min(1),
+    /** Lung where the TTA-mean probability, resized bilinearly to full resolution, is above this. */
     threshold: z.number().min(0).max(1).default(0.5),
   }),
   postprocess: z.object({
