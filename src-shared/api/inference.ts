@@ -7,7 +7,10 @@ export interface PredictionResult {
   revision: MaskRevision;
   modelId: string;
   modelVersion: string;
-  /** Per-image uncertainty in 0..1 (mean TTA disagreement inside the lung region). */
+  /**
+   * Per-image uncertainty in 0..1: mean binary entropy of the TTA-mean lung probability over the lung band
+   * (predicted lung plus pixels with probability >= 0.1); 1 when no lung was found. See src-shared/ml/uncertainty.ts.
+   */
   uncertainty: number;
   areas: { rightCm2: number | null; leftCm2: number | null; totalCm2: number | null; totalPx: number; lungHeightMm: number | null };
   timingsMs: { pre: number; run: number; post: number; total: number };
@@ -15,7 +18,10 @@ export interface PredictionResult {
   provider: string;
 }
 
-/** Per-pixel uncertainty map at reduced size, 0..255. */
+/**
+ * Per-pixel uncertainty (binary entropy of the TTA-mean probability, 0..255 for 0..1 bit) at the network's
+ * size, cropped to the image content: stretch it over the full image to overlay it.
+ */
 export interface UncertaintyMap {
   widthPx: number;
   heightPx: number;
