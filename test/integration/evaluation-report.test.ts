@@ -9,8 +9,8 @@ import { decodeGrey8 } from '../../src-main/workers/training/data';
 
 // Fake segmenters with known errors, so the expected metrics follow from the reference masks alone.
 function shiftedReference(shiftPx: number): SegmentFunction {
-  return async (image, name) => {
-    const reference = await decodeGrey8(fixturePath('lungs', 'masks', name));
+  return async (image, item) => {
+    const reference = await decodeGrey8(item.maskPath);
     const out = new Uint8Array(image.widthPx * image.heightPx);
     for (let y = 0; y < image.heightPx; y++) {
       for (let x = shiftPx; x < image.widthPx; x++) out[y * image.widthPx + x] = reference.data[y * image.widthPx + x - shiftPx];
@@ -42,7 +42,7 @@ describe('evaluation report on fixture X-rays', () => {
 
     // A bigger shift on one image makes it the worst.
     const worstName = items[1].name;
-    const segment: SegmentFunction = (image, name) => shiftedReference(name === worstName ? 24 : 4)(image, name);
+    const segment: SegmentFunction = (image, item) => shiftedReference(item.name === worstName ? 24 : 4)(image, item);
     const report = await evaluate({ title: 'shifted', items, segment, outDir, worstCount: 2 });
     expect(report.count).toBe(3);
     expect(report.worst[0]).toBe(worstName);

@@ -17,7 +17,7 @@ export interface EvaluationItem {
  * Segments one image the way the app does (pre-processing, network, post-processing) and returns a mask
  * of the image's own size, nonzero = lung.
  */
-export type SegmentFunction = (image: GreyPicture, name: string) => Promise<Uint8Array>;
+export type SegmentFunction = (image: GreyPicture, item: EvaluationItem) => Promise<Uint8Array>;
 
 /** Metrics of one image at its stored resolution. */
 export interface ImageEvaluation extends SegmentationMetrics {
@@ -88,7 +88,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     if (image.widthPx !== reference.widthPx || image.heightPx !== reference.heightPx) {
       throw new PleuraError('invalid-argument', `Mask of ${item.name} is ${reference.widthPx}x${reference.heightPx}, its image ${image.widthPx}x${image.heightPx}`);
     }
-    const prediction = await options.segment(image, item.name);
+    const prediction = await options.segment(image, item);
     images.push({
       name: item.name,
       widthPx: image.widthPx,
