@@ -4,6 +4,7 @@
 // 2 threads. Also the stock-kernel figure for context.
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, BenchResult } from './types';
@@ -67,6 +68,9 @@ function wasmStep(model: tf.LayersModel, inputPx: number, steps: number): number
 export async function trainStepBench(ctx: BenchContext): Promise<BenchResult[]> {
   const stepsArg = ctx.args.indexOf('--steps');
   const steps = stepsArg >= 0 ? Number(ctx.args[stepsArg + 1]) : 3;
+  // Both sides use 2 threads on a 2-core machine: any other load skews them (PyTorch's spinning OpenMP
+  // threads far more than WASM), so the load is logged before and after.
+  ctx.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const report = await initTrainingBackend({ prefer: ['wasm'], threads });
   ctx.log(`TF.js backend: ${report.name} on ${report.device}${report.note ? ` (${report.note})` : ''}`);
   const python = findTorchPython();
@@ -94,6 +98,7 @@ export async function trainStepBench(ctx: BenchContext): Promise<BenchResult[]> 
   const stockMs = wasmStep(model, 128, 1);
   model.dispose();
   registerTrainingKernels();
+  ctx.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const ours = results[0].value;
   results.push({
     metric: 'train step 128px with stock Conv2DBackpropInput',
