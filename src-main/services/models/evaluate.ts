@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { resampleBilinear } from '../../../src-shared/imaging/resample';
+import { resizeForModel } from '../../../src-shared/ml/preprocess';
 import { meanMetrics, segmentationMetrics, type SegmentationMetrics } from '../../../src-shared/metrics';
 import type { ModelManifest } from '../../../src-shared/ml/manifest';
 
@@ -19,7 +20,7 @@ export interface EvaluationReport {
 
 /**
  * Probability maps of `images` at their own size from an ONNX segmentation model, driven by its manifest:
- * stretch to the input size (bilinear), /255, (x - mean) / std, NCHW or NHWC; the output (probability or
+ * stretch to the input size (as src-shared/ml resizes), /255, (x - mean) / std, NCHW or NHWC; the output (probability or
  * logit) is resized back bilinearly. This is the manifest's contract without the app's mask
  * post-processing (largest components, hole filling), so it measures the network itself.
  */
@@ -34,7 +35,7 @@ export async function predictProbabilities(
   const pixels = widthPx * heightPx;
   const input = new Float32Array(images.length * pixels * channels);
   images.forEach((item, n) => {
-    const resized = resampleBilinear({ widthPx: item.widthPx, heightPx: item.heightPx, data: Float32Array.from(item.image) }, { widthPx, heightPx }).data;
+    const resized = resizeForModel({ widthPx: item.widthPx, heightPx: item.heightPx, data: item.image }, widthPx, heightPx).data;
     for (let c = 0; c < channels; c++) {
       const m = mean[c] ?? mean[0] ?? 0;
       const s = std[c] ?? std[0] ?? 1;

@@ -54,7 +54,7 @@ export async function scanVersions(root: string, builtIn: boolean): Promise<Stor
   if (!existsSync(root)) return [];
   const entries = await readdir(root, { withFileTypes: true });
   const found = await Promise.all(
-    entries.filter((e) => e.isDirectory()).map((e) => readVersion(join(root, e.name, 'model.json'), builtIn)),
+    entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => readVersion(join(root, e.name, 'model.json'), builtIn)),
   );
   return found.filter((v): v is StoredVersion => v !== null).sort((a, b) => a.manifest.createdAt.localeCompare(b.manifest.createdAt) || a.key.localeCompare(b.key));
 }

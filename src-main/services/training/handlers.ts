@@ -1,12 +1,19 @@
 import type { Api } from '../../../src-shared/api';
-import { PleuraError } from '../../../src-shared/api/result';
 import type { AppContext } from '../context';
-
-const pending = (): never => {
-  throw new PleuraError('unsupported', 'The training service is not available in this build yet.');
-};
+import { getFineTuneService } from './finetune';
+import { getTrainingHost } from './host';
 
 /** Handlers of the `training` domain. */
-export function createTrainingHandlers(_ctx: AppContext): Api['training'] {
-  return new Proxy({} as Api['training'], { get: () => pending });
+export function createTrainingHandlers(ctx: AppContext): Api['training'] {
+  // Registers 'training.runtime' for system.info at once.
+  getTrainingHost(ctx);
+  return {
+    async fineTune(options) {
+      const { jobId, runId } = getFineTuneService(ctx).start(options);
+      return { jobId, runId };
+    },
+    async runs() {
+      return [...getFineTuneService(ctx).runs.values()].map((run) => structuredClone(run));
+    },
+  };
 }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { PleuraError } from '../../../src-shared/api/result';
-import { resizeBilinear, resizeMaskArea } from './resize';
+import { resizeForModel } from '../../../src-shared/ml/preprocess';
+import { resizeMaskArea } from './resize';
 
 /** One training pair at the network's input size: image in 0..1 (grey / 255), mask 0/1, row-major. */
 export interface Sample {
@@ -48,9 +49,13 @@ export async function decodeGrey8(bytesOrPath: Uint8Array | string): Promise<Gre
   }
 }
 
-/** Brings a decoded image and its mask (nonzero = lung, any size) to a training sample. */
+/**
+ * Brings a decoded image and its mask (nonzero = lung, any size) to a training sample. The image is
+ * resized exactly as inference resizes it (src-shared/ml: area average when shrinking, bilinear when
+ * enlarging), so the network trains on the pixels it will be fed.
+ */
 export function makeSample(name: string, image: Grey8, mask: Grey8, inputPx: number): Sample {
-  const resized = resizeBilinear(image.data, image.widthPx, image.heightPx, inputPx, inputPx);
+  const resized = resizeForModel({ widthPx: image.widthPx, heightPx: image.heightPx, data: image.data }, inputPx, inputPx).data.slice();
   for (let i = 0; i < resized.length; i++) resized[i] /= 255;
   return { name, sizePx: inputPx, image: resized, mask: resizeMaskArea(mask.data, mask.widthPx, mask.heightPx, inputPx, inputPx) };
 }

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { FineTuneOptions, TrainingRun } from '../../../src-shared/api/training';
+import { PleuraError } from '../../../src-shared/api/result';
+import { service, type AppContext } from '../context';
+import { getModelRegistry } from '../models/registry';
+import { getSession } from '../project/session';
+import { makeSample } from '../../workers/training/data';
+import type { DataSource } from '../../workers/training/protocol';
+import { loadProjectTrainingData } from './project-data';
+import { newVersionName, trainEvaluatePromote } from './pipeline';
+
+/** Service-side settings the API does not carry. */
+export interface FineTuneSettings {
+  /** A data set folder (`images/`, `masks/`, `splits.json`) to mix in with `mixBaseImages`; default $PLEURA_BASE_DATA. */
+  baseDataDir?: string;
+  /** Train in this thread instead of the training worker. */
+  inProcess?: boolean;
+}
+
+interface FineTuneService {
+  runs: Map<string, TrainingRun>;
+  start(options: FineTuneOptions, settings?: FineTuneSettings): { jobId: string; runId: string; done: Promise<TrainingRun> };
+}
+
+/** The process's fine-tuning service (runs are listed for the Train workspace while the process lives). */
+export function getFineTuneService(ctx: AppContext): FineTuneService {
+  return service(ctx, 'training.finetune', () => createFineTuneService(ctx));
+}
+
+function createFineTuneService(ctx: AppContext): FineTuneService {
+  const runs = new Map<string, TrainingRun>();
+  return {
+    runs,
+    start(options, settings = {}) {
+      const store = getSession(ctx).require();
+      const runId = randomUUID();
+      const run: TrainingRun = {
+        runId, jobId: null, state: 'running', startedAt: new Date().toISOString(), options,
+        resultModel: null, validation: null, activeValidation: null, promoted: false, history: [],
+      };
+      runs.set(runId, run);
+      const { jobId, done } = ctx.jobs.start('training', `Fine-tune on ${store.name}`, async (job) => {
+        const registry = getModelRegistry(ctx);
+        const base = await registry.resolve(options.baseModelId);
+        if (!base.tfjsDir) throw new PleuraError('unsupported', `Model ${base.key} has no TF.js weights to fine-tune from (only its ONNX file)`);
+        job.progress(0, 'Reading approved masks');
+        const data = await loadProjectTrainingData(ctx, { signal: job.signal });
+        const inputPx = base.manifest.input.widthPx;
+        const train: DataSource[] = [{ kind: 'samples', samples: data.train.map((p) => makeSample(p.name, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.image }, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.mask }, inputPx)) }];
+        const baseDataDir = settings.baseDataDir ?? process.env.PLEURA_BASE_DATA;
+        if ((options.mixBaseImages ?? 0) > 0) {
+          if (!baseDataDir) job.log('warn', 'No base data set configured (PLEURA_BASE_DATA); training on the project only');
+          else train.push({ kind: 'dataset', dir: baseDataDir, subset: 'train', limit: options.mixBaseImages });
+        }
+        const val: DataSource[] = [{ kind: 'samples', samples: data.val.map((p) => makeSample(p.name, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.image }, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.mask }, inputPx)) }];
+        job.log('info', `${data.train.length} training and ${data.val.length} validation images from ${data.projectName}; base ${base.key}`);
+        const result = await trainEvaluatePromote(ctx, {
+          model: { kind: 'load', tfjsDir: base.tfjsDir },
+          train,
+          val,
+          options: {
+            epochs: options.epochs ?? 10, batchSize: options.batchSize ?? 4, learningRate: options.learningRate ?? 3e-4,
+            mode: options.mode ?? 'decoder', augment: true, earlyStopping: { patience: 5 }, seed: 1,
+          },
+          manifest: {
+            id: base.manifest.id, version: newVersionName(), name: base.manifest.name,
+            description: `Fine-tuned from ${base.key} on ${data.train.length} approved masks of ${data.projectName}`,
+            convention: base.manifest.convention, licence: base.manifest.licence, postprocess: base.manifest.postprocess,
+            training: { data: [...base.manifest.training.data, `project ${data.projectName}: ${data.train.length} approved/corrected masks`], parent: base.key },
+          },
+        }, {
+          validation: { name: data.valSetName, pairs: data.val },
+          force: options.forcePromote,
+          hooks: {
+            signal: job.signal,
+            inProcess: settings.inProcess,
+            log: (level, message) => job.log(level, message),
+            progress: (p) => {
+              job.progress(p.fraction, `epoch ${p.epoch + 1}/${p.epochs}, batch ${p.step}/${p.steps}, loss ${p.loss.toFixed(4)}`);
+              job.metrics(p.phase, p.epoch, p.step, { loss: p.loss, ...p.metrics, learningRate: p.learningRate, ...(p.validation ? { valLoss: p.validation.loss, valDice: p.validation.metrics.dice } : {}) });
+              if (p.phase === 'epoch') run.history.push({ epoch: p.epoch, loss: p.loss, dice: p.metrics.dice, ...(p.validation ? { valDice: p.validation.metrics.dice } : {}) });
+            },
+          },
+        });
+        Object.assign(run, { state: 'done', resultModel: result.key, validation: result.validation, activeValidation: result.activeValidation, promoted: result.promoted });
+        await store.appendAudit('train', { runId, base: base.key, result: result.key, valDice: result.validation.dice, activeValDice: result.activeValidation?.dice ?? null, promoted: result.promoted, mode: options.mode ?? 'decoder' });
+        if (result.promoted) await store.appendAudit('promote', { key: result.key, forced: options.forcePromote === true });
+        return run;
+      });
+      run.jobId = jobId;
+      const finished = done.catch((error: unknown) => {
+        run.state = error instanceof PleuraError && error.code === 'cancelled' ? 'cancelled' : 'failed';
+        throw error;
+      });
+      finished.catch(() => undefined);
+      return { jobId, runId, done: finished };
+    },
+  };
+}
