@@ -4,7 +4,8 @@ import { WasmOps, wasmBackendOf } from './wasm-ops';
 
 /*
  * Kernels a U-Net training step calls hundreds of times whose stock WASM versions copy far more than
- * needed (and MaxPoolGrad, whose stock version is also wrong on padded borders): Identity copies the tensor, Sum over the leading axes (bias gradients) transposes it first (an average pool does it in place),
+ * needed (and MaxPoolGrad, whose stock version is also wrong on padded borders): Identity and a Cast to
+ * the same type copy the tensor, Sum over the leading axes (bias gradients) transposes it first (an average pool does it in place),
  * Concat/SplitV along channels go row by row through TypedArray.set (and SplitV copies the whole input
  * once per output through readSync). Plain JS loops over heap views do each in one pass. Shapes these do
  * not cover go to the stock kernel.
@@ -23,6 +24,25 @@ function identity(args: Args): TensorInfo {
   const { x } = args.inputs as { x: TensorInfo };
   wasmBackendOf(args.backend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/**
+ * The ReLU gradient casts a float32 step to float32: the stock Cast copies even then. It also turns
+ * -2.0 into bool 254 (a raw typed-array copy); TF.js's CPU backend gives 1 for any non-zero value.
+ */
+function createCast(stock: Stock): KernelFunc {
+  return (args: Args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { dtype } = args.attrs as { dtype: tf.DataType };
+    if (dtype === x.dtype) return identity(args);
+    if (dtype !== 'bool' || x.dtype === 'string' || x.dtype === 'complex64') return delegate(stock, 'Cast', args);
+    const backend = wasmBackendOf(args.backend);
+    const out = backend.makeOutput(x.shape, 'bool');
+    const source = backend.typedArrayFromHeap(x);
+    const target = backend.typedArrayFromHeap(out);
+    for (let i = 0; i < source.length; i++) target[i] = source[i] !== 0 ? 1 : 0;
+    return out;
+  };
 }
 
 function createSum(stock: Stock): KernelFunc {
@@ -200,6 +220,7 @@ export function createLayoutKernelConfigs(stock: (name: string) => Stock): Kerne
   const wrap = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'wasm', kernelFunc });
   return [
     wrap('Identity', identity as KernelFunc),
+    wrap('Cast', createCast(stock('Cast'))),
     wrap('Sum', createSum(stock('Sum'))),
     wrap('Concat', createConcat(stock('Concat'))),
     wrap('SplitV', createSplitV(stock('SplitV'))),

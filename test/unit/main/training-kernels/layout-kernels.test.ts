@@ -93,6 +93,19 @@ describe('layout kernels on WASM match the CPU backend', () => {
     await compareBackends(() => tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, size, stride, pad).square().sum())(input()));
   });
 
+  it.each(['int32', 'bool', 'float32'] as tf.DataType[])('Cast float32 to %s', async (dtype) => {
+    const input = tensor([3, 4], 14);
+    await compareBackends(() => tf.cast(input().mul(3), dtype));
+  });
+
+  it('Cast to the same type shares the data', async () => {
+    await tf.setBackend('wasm');
+    const input = tf.tensor([1.5, -2]);
+    const same = tf.cast(input, 'float32');
+    expect(same.dataId).toBe(input.dataId);
+    tf.dispose([input, same]);
+  });
+
   it('Identity shares the data instead of copying it', async () => {
     await tf.setBackend('wasm');
     const input = tf.tensor([1, 2, 3]);
