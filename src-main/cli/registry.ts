@@ -6,6 +6,8 @@ import { decodeCommand } from './commands/decode';
 import { exportCommand } from './commands/export';
 import { predictCommand } from './commands/predict';
 import { paperCommand } from './commands/paper';
+import { trainCommand } from './commands/train';
+import { evalCommand } from './commands/eval';
 
 /**
  * Every `pleura` subcommand. Each lives in src-main/cli/commands/<name>.ts and is added here by the
@@ -19,4 +21,6 @@ export const commands: CliCommand[] = [
   exportCommand,
   predictCommand,
   paperCommand,
+  trainCommand,
+  evalCommand,
 ];
