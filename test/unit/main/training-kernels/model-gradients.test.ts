@@ -77,6 +77,24 @@ describe('architectures', () => {
     model.dispose();
   });
 
+  it('drops about `rate` of the activations in training only, as a standard Keras Dropout layer', async () => {
+    const model = buildModel({ architecture: 'unet', inputPx: 16, baseFilters: 2, depth: 1, dropout: 0.25 });
+    const layer = model.layers.find((l) => l.getClassName() === 'Dropout')!;
+    expect(layer.getConfig()).toMatchObject({ rate: 0.25 });
+    const input = tf.ones([4, 64, 64, 8]);
+    const trained = (layer.apply(input, { training: true }) as tf.Tensor).dataSync();
+    const dropped = trained.filter((v) => v === 0).length / trained.length;
+    expect(dropped).toBeGreaterThan(0.23);
+    expect(dropped).toBeLessThan(0.27);
+    expect(trained.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6)).toBe(true);
+    expect((layer.apply(input, { training: false }) as tf.Tensor).dataSync().every((v) => v === 1)).toBe(true);
+    // Saved models name it 'Dropout' and load with TF.js's own class.
+    const restored = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
+    expect(restored.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.getClassName()));
+    tf.dispose(input);
+    model.dispose();
+  });
+
   it('rejects an input size that the pooling levels do not divide', () => {
     expect(() => buildModel({ architecture: 'unet', inputPx: 100, depth: 4 })).toThrow(/multiple of 16/);
   });
