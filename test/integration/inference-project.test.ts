@@ -50,13 +50,15 @@ describe('inference on a project', () => {
     expect(await handlers.uncertaintyMap(imageIds[1])).toBeNull();
   });
 
-  it('keeps an approved image approved but still stores the new revision', async () => {
+  it('keeps an approved image approved, its approved mask current, and still stores the new revision', async () => {
     const store = getSession(ctx).require();
     await store.updateImage(imageIds[0], { status: 'approved' });
+    const approvedRevision = store.getImage(imageIds[0]).latestRevisionId;
     const result = await inference.predictImage(imageIds[0], { modelId: modelDir, tta: false });
     const record = store.getImage(imageIds[0]);
     expect(record.status).toBe('approved');
-    expect(record.latestRevisionId).toBe(result.revision.id);
+    expect(record.latestRevisionId).toBe(approvedRevision);
+    expect(store.listRevisions(imageIds[0]).map((r) => r.id)).toContain(result.revision.id);
   });
 
   it('cancels a batch within one image', async () => {

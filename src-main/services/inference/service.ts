@@ -79,14 +79,10 @@ function createInferenceService(ctx: AppContext): InferenceService {
     const revision = await store.saveRevision(imageId, mask, { source: { kind: 'model', modelId: manifest.id, modelVersion: manifest.version }, parentId: record.latestRevisionId });
     await store.writeArtifact(imageId, UNCERTAINTY_ARTIFACT, await encodeMap(prediction.uncertainty));
     const areas = { rightCm2: measured.rightCm2, leftCm2: measured.leftCm2, totalCm2: measured.totalCm2, totalPx: measured.totalPx };
-    // An approved image keeps its status: the new revision is there to compare, not to undo the approval.
-    // (The store marks any model revision 'predicted', so the approval is put back explicitly.)
-    await store.updateImage(imageId, {
-      status: record.status === 'approved' ? 'approved' : 'predicted',
-      predictedBy: key,
-      uncertainty: prediction.uncertaintyScore,
-      areas,
-    });
+    // On an approved image the store keeps the approved mask current (the prediction is only stored
+    // for comparison), so its areas stay those of the approved mask.
+    const approved = record.status === 'approved';
+    await store.updateImage(imageId, approved ? { predictedBy: key, uncertainty: prediction.uncertaintyScore } : { predictedBy: key, uncertainty: prediction.uncertaintyScore, areas });
     const { pre, run, post } = prediction.timingsMs;
     return {
       imageId, revision, modelId: manifest.id, modelVersion: manifest.version,

@@ -98,7 +98,7 @@ export function areasFromCounts(counts: number[], image: StoredImage): NonNullab
 
 /**
  * Applies one change. Deterministic (replay gives the same state): a model revision marks the image
- * predicted, a user revision marks it corrected (also after approval: a changed mask needs review
+ * predicted (on an approved image it is only kept: the approved mask stays the latest), a user revision marks it corrected (also after approval: a changed mask needs review
  * again), a reference revision leaves the status; areas follow the latest revision.
  */
 export function applyChange(index: ProjectIndex, change: Change): void {
@@ -121,8 +121,13 @@ export function applyChange(index: ProjectIndex, change: Change): void {
       const image = index.byId.get(change.revision.imageId);
       if (!image) return;
       (state.revisions[image.id] ??= []).push(change.revision);
-      image.latestRevisionId = change.revision.id;
       const source = change.revision.source;
+      if (source.kind === 'model' && image.status === 'approved') {
+        // A prediction on an approved image is kept for comparison; the approved mask stays current.
+        image.predictedBy = `${source.modelId}@${source.modelVersion}`;
+        return;
+      }
+      image.latestRevisionId = change.revision.id;
       if (source.kind === 'model') {
         image.status = 'predicted';
         image.predictedBy = `${source.modelId}@${source.modelVersion}`;
