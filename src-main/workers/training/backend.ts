@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { registerTrainingKernels } from './kernels';
 
 export type TrainingBackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -66,6 +67,14 @@ async function tryNative(gpu: boolean): Promise<TrainingBackendReport> {
   return { name: 'tensorflow', device: 'CUDA GPU' };
 }
 
+/** Several workers may start at once: write beside, then rename (atomic), so none reads half a file. */
+function writeIfChanged(path: string, content: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
+  const partial = `${path}.${process.pid}.${threadId}.partial`;
+  writeFileSync(partial, content);
+  renameSync(partial, path);
+}
+
 /**
  * Node's tfjs-backend-wasm refuses threads (tfjs issue 3830) because its pthread worker script is a blob
  * URL, which node's worker_threads cannot start. Writing the worker and the module factory to files and
@@ -81,22 +90,21 @@ function enableNodeWasmThreads(distFolder: string): void {
   const { wasmWorkerContents } = require(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
     wasmWorkerContents: string;
   };
-  // tfjs escapes newlines the same way before building its blob; the worker loads the factory from our
+  // tfjs escapes newlines this way before building its blob; the worker loads the factory from our
   // file instead of the blob it is sent (which it cannot import in node).
-  const workerSource = wasmWorkerContents
-    .replace(/\n/g, '\\n')
-    .replace(
-      'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}',
-      `if(true){importScripts(${JSON.stringify(mainScript)})}`,
-    );
-  const mainSource = readFileSync(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js'), 'utf8');
-  if (!existsSync(mainScript) || readFileSync(mainScript, 'utf8') !== mainSource) writeFileSync(mainScript, mainSource);
-  if (!existsSync(workerScript) || readFileSync(workerScript, 'utf8') !== workerSource) {
-    writeFileSync(workerScript, workerSource);
-  }
+  const blobSource = wasmWorkerContents.replace(/\n/g, '\\n');
+  const workerSource = blobSource.replace(
+    'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}',
+    `if(true){importScripts(${JSON.stringify(mainScript)})}`,
+  );
+  if (workerSource === blobSource) throw new Error(`unrecognised pthread worker in tfjs-backend-wasm ${version}`);
+  writeIfChanged(mainScript, readFileSync(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js'), 'utf8'));
+  writeIfChanged(workerScript, workerSource);
+  // Only the backend's own worker blob (recognised by type and size) is redirected.
+  const workerBlobBytes = Buffer.byteLength(blobSource);
   const createObjectURL = URL.createObjectURL.bind(URL);
   URL.createObjectURL = (blob: Blob) =>
-    blob.type === 'application/javascript' ? workerScript : createObjectURL(blob);
+    blob.type === 'application/javascript' && blob.size === workerBlobBytes ? workerScript : createObjectURL(blob);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
 }
 
@@ -114,10 +122,13 @@ async function tryWasm(threads: number): Promise<TrainingBackendReport> {
     }
   }
   // The WASM module caps its thread pool at half the logical cores (it assumes hyper-threading), read
-  // once when the module starts; a 2-core PC would get 1 thread. Report twice the cores during start-up.
+  // once when the module starts; a 2-core PC would get 1 thread. Report 2 x threads cores at start-up.
   const os = require('node:os') as { cpus: () => unknown[] };
   const cpus = os.cpus;
-  os.cpus = () => [...cpus(), ...cpus()].slice(0, Math.max(2 * threads, cpus().length));
+  os.cpus = () => {
+    const real = cpus();
+    return Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
+  };
   try {
     if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend failed to initialise');
     await tf.ready();
