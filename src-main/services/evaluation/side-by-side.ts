@@ -9,7 +9,7 @@ export interface GreyPicture {
 
 /** Options of {@link writeSideBySide}. */
 export interface SideBySideOptions {
-  /** Panels are scaled so that their height is at most this (keeps the report small). Default 320. */
+  /** Panels are scaled so that their height is at most this (keeps the report small). Default 256. */
   maxPanelHeightPx?: number;
   /** White gap between panels in pixels. Default 4. */
   gapPx?: number;
@@ -63,7 +63,7 @@ export async function writeSideBySide(
   prediction: Uint8Array,
   options: SideBySideOptions = {},
 ): Promise<void> {
-  const maxHeightPx = options.maxPanelHeightPx ?? 320;
+  const maxHeightPx = options.maxPanelHeightPx ?? 256;
   const scale = Math.min(1, maxHeightPx / image.heightPx);
   const picture = renderSideBySide(image, reference, prediction, Math.round((options.gapPx ?? 4) / scale));
   let pipeline = sharp(picture.rgb, { raw: { width: picture.widthPx, height: picture.heightPx, channels: 3 } });
