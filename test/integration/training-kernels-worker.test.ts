@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -29,5 +30,14 @@ describe('WASM training backend inside a worker thread', () => {
     expect(result.report.note ?? '').not.toMatch(/threads unavailable|asked for/);
     expect(result.losses.every(Number.isFinite)).toBe(true);
     expect(result.losses[result.losses.length - 1]).toBeLessThan(result.losses[0]);
+  });
+
+  it('lets a process that used the threaded backend exit by itself', () => {
+    const fixture = join(repoRoot, 'test', 'integration', 'training-kernels-exit.fixture.ts');
+    // execFileSync throws on a non-zero exit and on the timeout (a process kept alive by its threads).
+    const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8', timeout: 60_000, cwd: repoRoot });
+    const result = JSON.parse(output.trim().split('\n').pop() ?? '{}') as { device: string; centre: number };
+    expect(result.device).toMatch(/2 threads/);
+    expect(result.centre).toBe(36);
   });
 });

@@ -108,6 +108,18 @@ function enableNodeWasmThreads(distFolder: string): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
 }
 
+/**
+ * Emscripten keeps its pthread workers referenced, so a process that used the threaded backend never
+ * exits by itself (a CLI run would hang after printing its result). The thread pool only works while
+ * the main thread runs kernels, so nothing is lost by letting the process end.
+ */
+function releasePthreadWorkers(): void {
+  const module = (tf.backend() as unknown as { wasm?: { PThread?: Record<string, { unref?: () => void }[]> } }).wasm;
+  const pool = module?.PThread;
+  if (!pool) return;
+  for (const worker of [...(pool.runningWorkers ?? []), ...(pool.unusedWorkers ?? [])]) worker.unref?.();
+}
+
 async function tryWasm(threads: number): Promise<TrainingBackendReport> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const distFolder = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
@@ -135,6 +147,7 @@ async function tryWasm(threads: number): Promise<TrainingBackendReport> {
   } finally {
     os.cpus = cpus;
   }
+  releasePthreadWorkers();
   registerTrainingKernels();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const actualThreads = wasm.getThreadsCount();
