@@ -158,6 +158,34 @@ function createSplitV(stock: Stock): KernelFunc {
   };
 }
 
+type Floats = ReturnType<ReturnType<typeof wasmBackendOf>['typedArrayFromHeap']>;
+
+/** The U-Net's pooling (2x2, stride 2, no padding) unrolled: 4 reads per output, no bounds checks. */
+function maxPoolGrad2x2(
+  x: Floats,
+  gradient: Floats,
+  dx: Floats,
+  shape: { batch: number; height: number; outHeight: number; outWidth: number; width: number; channels: number },
+): void {
+  const { batch, height, outHeight, outWidth, width, channels } = shape;
+  const rowStride = width * channels;
+  let outIndex = 0;
+  for (let row = 0; row < batch * outHeight; row++) {
+    // Odd sizes drop the last input row/column ('valid'), so rows map through n and oy separately.
+    const n = Math.floor(row / outHeight);
+    let first = (n * height + 2 * (row - n * outHeight)) * rowStride;
+    for (let ox = 0; ox < outWidth; ox++, first += channels) {
+      for (let c = 0; c < channels; c++, first++, outIndex++) {
+        let best = first;
+        if (x[first + channels] > x[best]) best = first + channels;
+        if (x[first + rowStride] > x[best]) best = first + rowStride;
+        if (x[first + rowStride + channels] > x[best]) best = first + rowStride + channels;
+        dx[best] = gradient[outIndex];
+      }
+    }
+  }
+}
+
 /**
  * Max-pool gradient: each window's gradient goes to its first maximum (row-major order, strict '>',
  * padding excluded), exactly as TF.js's CPU backend does. The stock WASM kernel disagrees with the CPU
@@ -187,6 +215,11 @@ function maxPoolGrad(args: Args): TensorInfo {
   const dx = backend.typedArrayFromHeap(out);
   dx.fill(0);
   const { outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, bottom, left, right } = info.padInfo;
+  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top + bottom + left + right === 0) {
+    maxPoolGrad2x2(x, gradient, dx, { batch, height, outHeight, outWidth, width, channels });
+    return out;
+  }
   let outIndex = 0;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < outHeight; oy++) {
