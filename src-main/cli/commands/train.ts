@@ -42,7 +42,7 @@ export const trainCommand: CliCommand = {
     '  --patience N        early stopping after N epochs without a better val Dice (default 8)',
     '  --seed N            shuffling and augmentation seed (default 1)',
     '  --out DIR           model folder to write: model.onnx, model.json (manifest), tfjs/ (default ./pleura-model-<time>)',
-    '  --checkpoint DIR    save a checkpoint after every epoch (default OUT/checkpoint)',
+    '  --checkpoint DIR    save a checkpoint after every epoch (default OUT.checkpoint, beside the model folder)',
     '  --resume DIR        continue from a checkpoint folder',
     '  --init MODEL        start from a model: key id@version, id, or folder with tfjs/ weights',
     '  --id ID --version V --name NAME   manifest identity (default pleura-lungs, <time>, "Pleura lungs")',
@@ -72,7 +72,7 @@ export const trainCommand: CliCommand = {
     const splits = await readSplits(data, splitFile);
     const version = typeof values.version === 'string' ? values.version : newVersionName();
     const out = resolve(typeof values.out === 'string' ? values.out : `pleura-model-${version}`);
-    const checkpointDir = typeof values.resume === 'string' ? resolve(values.resume) : resolve(typeof values.checkpoint === 'string' ? values.checkpoint : `${out}/checkpoint`);
+    const checkpointDir = typeof values.resume === 'string' ? resolve(values.resume) : resolve(typeof values.checkpoint === 'string' ? values.checkpoint : `${out}.checkpoint`);
     const ctx = createAppContext({ transport: 'cli' });
     let model: ModelSource;
     let parent: string | null = null;
