@@ -14,6 +14,8 @@ export function spawnWorker(name: WorkerName, options: WorkerOptions = {}): Work
   const candidates = [
     { file: join(here, `${name}.worker.js`), execArgv: [] as string[] },
     { file: join(here, `${name}.worker.mjs`), execArgv: [] as string[] },
+    // Bundled: this module may sit in out/main/chunks while the worker entries are in out/main.
+    { file: join(here, '..', `${name}.worker.js`), execArgv: [] as string[] },
     { file: join(here, `${name}.worker.ts`), execArgv: ['--import', 'tsx'] },
     { file: join(here, '..', 'workers', `${name}.worker.ts`), execArgv: ['--import', 'tsx'] },
   ];
