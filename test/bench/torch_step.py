@@ -77,7 +77,7 @@ def main() -> None:
         loss = loss_fn(model(image), mask)
         loss.backward()
         optimizer.step()
-        return float(loss)
+        return loss.detach().item()
 
     for _ in range(args.warmup):
         step()

@@ -25,14 +25,14 @@ function strideOne(ops: WasmOps, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo
   const paddedHeight = outHeight + (filterHeight - 1) * dilationHeight;
   const paddedWidth = outWidth + (filterWidth - 1) * dilationWidth;
   const inner = batchSize * paddedHeight * paddedWidth;
-  // One extra zero channel, so the last channel's shifted row still lies inside the tensor.
-  const padded = ops.pad(x, [
+  // Channel-first first (a clean transpose of the unpadded tensor), then pad in that layout: whole rows
+  // of pixels plus one extra zero channel, so the last channel's shifted row still lies inside the tensor.
+  const channelFirst = ops.pad(ops.transpose(x, [3, 0, 1, 2]), [
+    [0, 1],
     [0, 0],
     [top, paddedHeight - top - info.inHeight],
     [left, paddedWidth - left - info.inWidth],
-    [0, 1],
   ]);
-  const channelFirst = ops.transpose(padded, [3, 0, 1, 2]);
   const weights = ops.reshape(
     ops.pad(dy, [
       [0, 0],

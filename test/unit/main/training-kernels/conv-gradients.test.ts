@@ -21,6 +21,9 @@ const cases: ConvCase[] = [
   { input: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'same' },
   { input: [3, 10, 9, 5], filter: [3, 3, 5, 2], stride: 2, pad: 'valid' },
   { input: [2, 7, 7, 1], filter: [2, 2, 1, 3], stride: 1, pad: 'same' },
+  // Level-0 sized rows (130 px wide) and an odd channel count.
+  { input: [2, 40, 130, 16], filter: [3, 3, 16, 8], stride: 1, pad: 'same' },
+  { input: [1, 37, 131, 17], filter: [3, 3, 17, 5], stride: 1, pad: 'valid' },
 ];
 
 function randomValues(shape: number[], seed: number): Float32Array {
