@@ -5,21 +5,12 @@ import { ProjectStore } from '../../src-main/services/project/store';
 import { importFiles } from '../../src-main/services/project/import';
 import { repoRoot } from '../helpers/paths';
 import { grayPng, patternMask, tempDir } from '../unit/main/project/helpers';
+import { createRandom } from '../../src-shared/ml/random';
 
 const kills = 50;
 const child = join(repoRoot, 'test', 'integration', 'fixtures', 'project-crash-child.ts');
 
-/** Seeded PRNG (mulberry32) so a failing run can be repeated. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 /** Runs the child, kills it `delayMs` after it is ready, returns the revisions it reported saved. */
 function runAndKill(projectPath: string, imageId: string, seedBase: number, delayMs: number): Promise<{ id: string; seed: number }[]> {
@@ -60,7 +51,7 @@ describe('project crash safety', () => {
     const { imported } = await importFiles(store, [{ name: 'x.png', bytes: await grayPng(48, 40, 3) }]);
     const imageId = imported[0].id;
     await store.close();
-    const random = prng(20240607);
+    const random = createRandom(20240607);
     const all: { id: string; seed: number }[] = [];
     for (let run = 0; run < kills; run++) {
       const saved = await runAndKill(projectPath, imageId, run + 1, Math.floor(random() * 120));

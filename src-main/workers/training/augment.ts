@@ -6,19 +6,8 @@
  */
 
 /** A seeded uniform random source in [0, 1). */
-export type Random = () => number;
-
-/** mulberry32: small, fast and good enough for augmentation; the same seed gives the same stream. */
-export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRandom, type Random } from '../../../src-shared/ml/random';
+import type { Random } from '../../../src-shared/ml/random';
 
 /** Probabilities and ranges of each op; an op with probability 0 is off. */
 export interface AugmentOptions {

@@ -40,17 +40,8 @@ export function ascii(text: string): string {
   return formatMask(m.data, m.widthPx, m.heightPx);
 }
 
-/** Deterministic pseudo-random generator (mulberry32), so random tests are reproducible. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random generator, so random tests are reproducible. */
+export { createRandom as random } from '../../../../src-shared/ml/random';
 
 export function randomMask(widthPx: number, heightPx: number, density: number, next: () => number): Uint8Array {
   const out = new Uint8Array(widthPx * heightPx);

@@ -1,0 +1,17 @@
+/** A source of uniform numbers in [0, 1). */
+export type Random = () => number;
+
+/**
+ * Seeded pseudo-random numbers (mulberry32): small, fast, and the same seed gives the same stream, so
+ * augmentations, generated test models and randomised tests can be repeated exactly.
+ */
+export function createRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
