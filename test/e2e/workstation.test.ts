@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { fixturePath } from '../helpers/paths';
 import { launchChromium, resultsDir, startServe, type ServeProcess } from './helpers';
 import { createProjectInUi, ensureRendererBuilt, errorToasts, importInUi, openProjectInUi, stageBox, waitUntil } from './workstation-ui';
+import sharp from 'sharp';
 
 // The annotation loop on real chest X-rays, in Chromium through serve mode: import, predict, brush,
 // undo/redo, erase, lasso fill, approve, next; then restart the server and find the approved mask again.
@@ -73,9 +74,14 @@ describe('annotation workstation in Chromium', () => {
 
     await page.getByTestId('predict').click();
     await waitUntil(() => page.getByTestId('predict').isEnabled(), (enabled) => enabled, { timeoutMs: 120_000, what: 'the prediction to finish' });
-    const predictErrors = await errorToasts(page);
-    const predicted = !predictErrors.some((text) => text.includes('Prediction failed'));
-    if (!predicted) console.warn(`prediction step skipped: ${predictErrors.join(' | ')}`);
+    // The shipped model predicts: two lungs, the measured area in a plausible share of the film.
+    expect(await errorToasts(page)).toEqual([]);
+    const predictedAreaPx = await totalAreaPx(page);
+    const name = (await first.getAttribute('data-image-name')) ?? '';
+    const xray = xrays.find((file) => file.endsWith(name)) ?? xrays[0];
+    const { width = 0, height = 0 } = await sharp(xray).metadata();
+    expect(predictedAreaPx).toBeGreaterThan(0.1 * width * height);
+    expect(predictedAreaPx).toBeLessThan(0.5 * width * height);
     await shot(page, '03-predicted');
 
     await page.getByTestId('tab-annotate').click();
@@ -86,7 +92,9 @@ describe('annotation workstation in Chromium', () => {
     const at = (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
     const start = await totalAreaPx(page);
 
-    await drag(page, [at(0.62, 0.35), at(0.66, 0.45), at(0.64, 0.55), at(0.6, 0.62)]);
+    // Strokes go where no lung is (spine, below the diaphragm), so they change the mask whatever the
+    // model predicted there.
+    await drag(page, [at(0.5, 0.3), at(0.5, 0.4), at(0.51, 0.5), at(0.5, 0.6)]);
     const afterBrush = await areaChange(page, start);
     expect(afterBrush).toBeGreaterThan(start);
     await shot(page, '04-brush');
@@ -99,14 +107,14 @@ describe('annotation workstation in Chromium', () => {
     await shot(page, '06-redo');
 
     await page.keyboard.press('e');
-    await drag(page, [at(0.6, 0.4), at(0.68, 0.48)]);
+    await drag(page, [at(0.5, 0.35), at(0.5, 0.5)]);
     const afterErase = await areaChange(page, afterBrush);
     expect(afterErase).toBeLessThan(afterBrush);
     await shot(page, '07-erase');
 
     await page.keyboard.press('1');
     await page.keyboard.press('l');
-    await drag(page, [at(0.3, 0.3), at(0.4, 0.3), at(0.42, 0.6), at(0.3, 0.62), at(0.28, 0.45)]);
+    await drag(page, [at(0.3, 0.82), at(0.4, 0.82), at(0.42, 0.93), at(0.3, 0.94), at(0.28, 0.88)]);
     const afterLasso = await areaChange(page, afterErase);
     expect(afterLasso).toBeGreaterThan(afterErase);
     await shot(page, '08-lasso-fill');
@@ -120,12 +128,8 @@ describe('annotation workstation in Chromium', () => {
     await page.keyboard.press('n');
     await waitUntil(() => page.locator('[data-testid="queue-item"].selected').getAttribute('data-image-id'), (id) => id !== null && id !== imageId, { what: 'the next image' });
     await shot(page, '10-next');
-    // Editing must not have failed anywhere (save, status, mask load); other services' failures are
-    // reported above as skipped steps.
-    const errors = await errorToasts(page);
-    const others = errors.filter((text) => /Could not open the image|Prediction failed|not available/.test(text));
-    if (others.length) console.warn(`messages from other services: ${others.join(' | ')}`);
-    expect(errors.filter((text) => !others.includes(text))).toEqual([]);
+    // Nothing failed anywhere (prediction, save, status, mask load).
+    expect(await errorToasts(page)).toEqual([]);
     await page.close();
 
     await serve.stop();
