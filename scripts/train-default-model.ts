@@ -177,6 +177,16 @@ if (stages.includes('ship')) {
   manifest.description = `U-Net with batch norm (${baseFilters} base filters, 4 levels, ${inputPx} px): pre-trained on lungs-v7-kermany, fine-tuned on lungs-cxr; adult convention (visible lung, heart and mediastinum excluded). See MODEL_CARD.md.`;
   manifest.licence = 'CC BY-NC-SA 4.0 (trained on lungs-cxr, whose images and Shenzhen masks are mostly NC-licensed; see MODEL_CARD.md)';
   manifest.metrics = {};
+  // The manifest from runTraining describes the fine-tuning run; the recipe has two stages.
+  const pretrainManifestPath = join(out, 'pretrain', 'model.json');
+  if (existsSync(pretrainManifestPath)) {
+    const pretrain = modelManifestSchema.parse(JSON.parse(await readFile(pretrainManifestPath, 'utf8')));
+    manifest.training.hyperParameters = {
+      pretrain: { data: 'lungs-v7-kermany train', ...pretrain.training.hyperParameters, durationS: pretrain.training.durationS },
+      finetune: { data: 'lungs-cxr train', ...manifest.training.hyperParameters, durationS: manifest.training.durationS },
+    };
+    manifest.training.durationS = (pretrain.training.durationS ?? 0) + (manifest.training.durationS ?? 0);
+  }
   await writeFile(join(shipDir, 'model.json'), JSON.stringify(manifest, null, 2) + '\n');
   log(`shipped ${manifest.id}@${manifest.version} to ${shipDir}`);
 }
