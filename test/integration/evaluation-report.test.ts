@@ -3,7 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { fixturePath } from '../helpers/paths';
+import { existsSync } from 'node:fs';
+import { fixturePath, repoRoot } from '../helpers/paths';
+import { createAppContext } from '../../src-main/services/create-context';
+import { evaluateModelOnSplit } from '../../src-main/services/evaluation/app-segmenter';
+import { getInferenceService } from '../../src-main/services/inference/service';
 import { evaluate, listEvaluationItems, type SegmentFunction } from '../../src-main/services/evaluation/report';
 import { decodeGrey8 } from '../../src-main/workers/training/data';
 
@@ -77,5 +81,32 @@ describe('evaluation report on fixture X-rays', () => {
     const markdown = await readFile(join(outDir, 'report.md'), 'utf8');
     expect(markdown).toContain(`\`${worstName}\``);
     expect(markdown).toContain(`](${worst.picture})`);
+  });
+});
+
+describe('evaluation through the app with the shipped model', () => {
+  const modelsDir = join(repoRoot, 'models');
+  const hasShipped = existsSync(join(modelsDir, 'pleura-lungs-unet', 'model.json'));
+
+  it.skipIf(!hasShipped)('uses the shipped model by default and segments the fixture val X-rays well', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pleura-eval-data-'));
+    const outDir = await mkdtemp(join(tmpdir(), 'pleura-eval-app-'));
+    const ctx = createAppContext({ transport: 'cli', builtinModelsDir: modelsDir, dataDir });
+    try {
+      const report = await evaluateModelOnSplit(ctx, { dataDir: fixturePath('lungs'), subset: 'val', outDir, worstCount: 1 });
+      expect(report.modelId).toMatch(/^pleura-lungs-unet@/);
+      expect(report.count).toBe(2);
+      // One paediatric and one adult film; the shipped model scores 0.89-0.97 on such films.
+      for (const image of report.images) {
+        expect(image.dice).toBeGreaterThan(0.85);
+        expect(image.predictedFraction).toBeGreaterThan(0.1);
+        expect(image.predictedFraction).toBeLessThan(0.7);
+      }
+      expect(JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')).modelId).toBe(report.modelId);
+    } finally {
+      await getInferenceService(ctx).close();
+      await rm(outDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

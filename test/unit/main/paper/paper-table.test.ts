@@ -65,3 +65,14 @@ describe('formatting', () => {
     expect(lines[3]).toBe('| unet-bce-jaccard | Pleura (TF.js) | IoU 90.00%, F1 94.70%, Dice 94.70% | IoU 88.00%, F1 94.70%, Dice 94.70% | BCE+Jaccard 0.2000 | 2 min, 5 |');
   });
 });
+
+describe('choosing variants', () => {
+  it('runs all four in the paper order by default and a named subset on request', async () => {
+    const { selectVariants } = await import('../../../../src-main/services/paper/run-paper');
+    expect(selectVariants().map((v) => v.paperModel)).toEqual([
+      'U-Net 1 (dropout)', 'U-Net 2 (batch norm)', 'LinkNet (EfficientNet-B3)', 'U-Net 4 (BCE+Jaccard, best)',
+    ]);
+    expect(selectVariants(['linknet', 'unet-bce-jaccard']).map((v) => v.id)).toEqual(['linknet', 'unet-bce-jaccard']);
+    expect(() => selectVariants(['resnet'])).toThrow(/Unknown variant resnet/);
+  });
+});
