@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossName } from '../../../src-shared/api/training';
 
 /**
- * Losses as the paper defines them (../shared/PAPER.md), over the whole batch: with I = Σ y·p and
+ * Losses as the paper defines them (Belozerov & Sudakov 2022, doi:10.20948/prepr-2022-37), over the whole batch: with I = Σ y·p and
  * S = Σ y + Σ p, Jaccard loss = 1 - I / (S - I + smooth) and Dice loss = 1 - 2I / (S + smooth);
  * BCE is the mean binary cross-entropy with probabilities clipped away from 0 and 1.
  */

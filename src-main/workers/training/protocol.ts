@@ -1,9 +1,8 @@
 import type { ModelManifest } from '../../../src-shared/ml/manifest';
 import type { ArchitectureName } from './architectures';
-import type { AugmentOptions } from './augment';
 import type { TrainingBackendName, TrainingBackendReport } from './backend';
 import type { Sample } from './data';
-import type { EpochRecord, TrainingProgress } from './trainer';
+import type { EpochRecord, TrainOptions, TrainingProgress } from './trainer';
 
 /** Where training pairs come from: a data set folder (loaded in the worker) or pairs already decoded. */
 export type DataSource =
@@ -20,20 +19,8 @@ export interface TrainingRequest {
   model: ModelSource;
   train: DataSource[];
   val: DataSource[];
-  options: {
-    loss?: string;
-    epochs?: number;
-    batchSize?: number;
-    learningRate?: number;
-    seed?: number;
-    augment?: boolean | Partial<AugmentOptions>;
-    mode?: 'full' | 'decoder';
-    featureVariants?: number;
-    plateau?: { patience: number; factor: number; minLearningRate: number } | null;
-    earlyStopping?: { patience: number } | null;
-    checkpointDir?: string;
-    resume?: boolean;
-  };
+  /** The trainer's options that are plain data (callbacks and the signal stay on the worker's side). */
+  options: Omit<TrainOptions, 'restoreBest' | 'signal' | 'onProgress' | 'log'>;
   /** Folder for the result: `model.onnx`, `model.json` (manifest) and `tfjs/` (weights for later fine-tuning). */
   outDir: string;
   /** Manifest fields for the result (id, version, name, convention, licence, data descriptions, parent). */
