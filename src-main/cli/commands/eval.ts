@@ -71,7 +71,7 @@ export const evalCommand: CliCommand = {
       await inference.close();
     }
     const mean = meanMetrics(perImage);
-    const report = { model: modelKey, images: perImage.length, mean: round(mean), perImage: perImage.map((m) => ({ name: m.name, ...round(m) })) };
+    const report = { model: modelKey, images: perImage.length, mean: round(mean), perImage: perImage.map((m) => ({ ...round(m), name: m.name })) };
     if (io.json) {
       io.result(report);
       return;
