@@ -4,7 +4,7 @@ import type { MaskDiff } from '../../../../src-shared/mask/diff';
 import type { PixelRect } from '../../../../src-shared/mask/types';
 import type { EditorTool, ToolContext, ToolImage } from '../../../../src-renderer/src/editor/tools/types';
 import { EditHistory } from '../../../../src-renderer/src/editor/history';
-import { formatMask, parseMask } from '../../shared/mask/ascii';
+import { formatMask, parseMask } from '../../../helpers/ascii-mask';
 
 export interface Harness {
   ctx: ToolContext;

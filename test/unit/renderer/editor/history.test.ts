@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EditHistory } from '../../../../src-renderer/src/editor/history';
 import { paintDisk } from '../../../../src-shared/mask/edit';
 import type { MaskDiff } from '../../../../src-shared/mask/diff';
-import { ascii, formatMask, parseMask } from '../../shared/mask/ascii';
+import { ascii, formatMask, parseMask } from '../../../helpers/ascii-mask';
 
 const blank = '......\n......\n......\n......';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTools, executeCommand, runCommand } from '../../../../src-renderer/src/editor/tools';
-import { ascii, parseMask } from '../../shared/mask/ascii';
+import { ascii, parseMask } from '../../../helpers/ascii-mask';
 import { drag, harness } from './harness';
 
 const blank = '..........\n..........\n..........\n..........\n..........';

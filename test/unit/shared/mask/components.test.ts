@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepLargestComponents, labelComponents, removeIslands } from '../../../../src-shared/mask/components';
-import { ascii, formatMask, parseMask, random, randomMask } from './ascii';
+import { ascii, formatMask, parseMask, random, randomMask } from '../../../helpers/ascii-mask';
 
 /** Reference labelling by breadth-first search, numbering components in raster order. */
 function bruteForce(binary: Uint8Array, w: number, h: number, eight: boolean): Int32Array {

@@ -4,7 +4,7 @@ import { traceContours } from '../../../../src-shared/mask/contours';
 import { fillPolygon } from '../../../../src-shared/mask/edit';
 import { fillHoles } from '../../../../src-shared/mask/holes';
 import type { ImagePoint } from '../../../../src-shared/mask/types';
-import { parseMask, random, randomMask } from './ascii';
+import { parseMask, random, randomMask } from '../../../helpers/ascii-mask';
 
 function shoelaceArea(points: ImagePoint[]): number {
   let twice = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countLabels } from '../../../../src-shared/mask/counts';
-import { parseMask } from './ascii';
+import { parseMask } from '../../../helpers/ascii-mask';
 
 describe('countLabels', () => {
   it.each([

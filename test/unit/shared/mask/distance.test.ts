@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { squaredDistanceTransform } from '../../../../src-shared/mask/distance';
-import { parseMask, random, randomMask } from './ascii';
+import { parseMask, random, randomMask } from '../../../helpers/ascii-mask';
 
 function bruteForce(binary: Uint8Array, w: number, h: number, rowMm = 1, colMm = 1): number[] {
   const out: number[] = [];

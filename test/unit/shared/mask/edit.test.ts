@@ -5,7 +5,7 @@ import { applyBinaryOp, clearMask, fillPolygon, floodFill, paintDisk, paintStrok
 import { dilate } from '../../../../src-shared/mask/morphology';
 import { labelComponents } from '../../../../src-shared/mask/components';
 import { binaryOfLabel } from '../../../../src-shared/mask/types';
-import { ascii, formatMask, parseMask, random } from './ascii';
+import { ascii, formatMask, parseMask, random } from '../../../helpers/ascii-mask';
 
 function mask(text: string): LabelMask {
   return parseMask(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillHoles } from '../../../../src-shared/mask/holes';
-import { ascii, formatMask, parseMask, random, randomMask } from './ascii';
+import { ascii, formatMask, parseMask, random, randomMask } from '../../../helpers/ascii-mask';
 
 describe('fillHoles', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findMidlineColumn, splitLeftRight } from '../../../../src-shared/mask/leftright';
-import { ascii, formatMask, parseMask } from './ascii';
+import { ascii, formatMask, parseMask } from '../../../helpers/ascii-mask';
 
 // formatMask prints label 1 (patient's right lung, image's left) as '#', label 2 as '2'.
 describe('splitLeftRight', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { close, dilate, erode, open, smooth } from '../../../../src-shared/mask/morphology';
-import { ascii, formatMask, parseMask, random, randomMask } from './ascii';
+import { ascii, formatMask, parseMask, random, randomMask } from '../../../helpers/ascii-mask';
 
 /** Disk membership: centre distance squared within r². */
 function inDisk(dx: number, dy: number, r: number): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boundaryDistances, percentile } from '../../../../src-shared/metrics/boundary';
-import { parseMask, random, randomMask } from '../mask/ascii';
+import { parseMask, random, randomMask } from '../../../helpers/ascii-mask';
 
 /** Boundary pixels with the image's outside counted as background. */
 function edgePixels(b: Uint8Array, w: number, h: number): [number, number][] {

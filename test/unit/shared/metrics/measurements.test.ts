@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lungMeasurements } from '../../../../src-shared/metrics/measurements';
-import { parseMask } from '../mask/ascii';
+import { parseMask } from '../../../helpers/ascii-mask';
 
 describe('lungMeasurements', () => {
   const m = parseMask(`

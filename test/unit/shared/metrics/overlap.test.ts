@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracy, confusion, dice, f1, iou, lungMetrics, meanMetrics, precision, recall, segmentationMetrics } from '../../../../src-shared/metrics/overlap';
-import { parseMask } from '../mask/ascii';
+import { parseMask } from '../../../helpers/ascii-mask';
 
 describe('confusion and overlap metrics', () => {
   // pred has 4 foreground pixels, ref 3; they share 2.

@@ -41,7 +41,7 @@ export function ascii(text: string): string {
 }
 
 /** Deterministic pseudo-random generator, so random tests are reproducible. */
-export { createRandom as random } from '../../../../src-shared/ml/random';
+export { createRandom as random } from '../../src-shared/ml/random';
 
 export function randomMask(widthPx: number, heightPx: number, density: number, next: () => number): Uint8Array {
   const out = new Uint8Array(widthPx * heightPx);
