@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { FilePayload, ImageRecord, ImportReport, ProjectSummary, ReviewStatus } from '../../../src-shared/api';
+import type { FilePayload, ImageRecord, ImportReport, ProjectSummary, Result, ReviewStatus } from '../../../src-shared/api';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 
@@ -62,11 +62,12 @@ export const useProjectStore = defineStore('project', () => {
     }
   }
 
-  async function open(path: string): Promise<boolean> {
+  /** Makes an opened or created project the current one; false (with a message) when the call failed. */
+  function adopt(call: () => Promise<Result<ProjectSummary>>, errorKey: string): Promise<boolean> {
     return withBusy(async () => {
-      const result = await api.project.open(path);
+      const result = await call();
       if (!result.ok) {
-        messages.failure('errors.projectOpen', result);
+        messages.failure(errorKey, result);
         return false;
       }
       summary.value = result.value;
@@ -76,18 +77,12 @@ export const useProjectStore = defineStore('project', () => {
     });
   }
 
+  async function open(path: string): Promise<boolean> {
+    return adopt(() => api.project.open(path), 'errors.projectOpen');
+  }
+
   async function create(path: string, options: { name?: string; copyImages?: boolean; userName?: string } = {}): Promise<boolean> {
-    return withBusy(async () => {
-      const result = await api.project.create(path, options);
-      if (!result.ok) {
-        messages.failure('errors.projectCreate', result);
-        return false;
-      }
-      summary.value = result.value;
-      remember(result.value.path);
-      await refreshImages();
-      return true;
-    });
+    return adopt(() => api.project.create(path, options), 'errors.projectCreate');
   }
 
   async function close(): Promise<void> {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo, KernelConfig, KernelFunc, Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs';
-import { WasmOps, wasmBackendOf } from './wasm-ops';
+import { WasmOps, isNonOverlapping, wasmBackendOf } from './wasm-ops';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
@@ -112,14 +112,8 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
     tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
   );
   if (info.dataFormat !== 'channelsLast') throw new Error('Conv2DBackpropFilter on WASM supports NHWC only');
-  const { top, bottom, left, right } = info.padInfo;
   const unitStride = info.strideHeight === 1 && info.strideWidth === 1;
-  const nonOverlapping =
-    info.filterHeight === info.strideHeight &&
-    info.filterWidth === info.strideWidth &&
-    top + bottom + left + right === 0 &&
-    info.inHeight === info.outHeight * info.strideHeight &&
-    info.inWidth === info.outWidth * info.strideWidth;
+  const nonOverlapping = isNonOverlapping(info);
   const ops = new WasmOps(wasmBackendOf(args.backend));
   try {
     const out = unitStride

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo, KernelConfig, KernelFunc, Conv2DBackpropInputAttrs } from '@tensorflow/tfjs';
-import { WasmOps, wasmBackendOf } from './wasm-ops';
+import { WasmOps, isNonOverlapping, wasmBackendOf } from './wasm-ops';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
@@ -46,19 +46,14 @@ export function createConv2dBackpropInputConfig(stock: KernelConfig | undefined)
       false,
       tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
     );
-    const { top, bottom, left, right } = info.padInfo;
+    const { top, left } = info.padInfo;
     const unitStride = info.strideHeight === 1 && info.strideWidth === 1;
     const paddingFits =
       info.filterHeight - 1 - top >= 0 &&
       info.filterWidth - 1 - left >= 0 &&
       info.inHeight - info.outHeight + top >= 0 &&
       info.inWidth - info.outWidth + left >= 0;
-    const nonOverlapping =
-      info.filterHeight === info.strideHeight &&
-      info.filterWidth === info.strideWidth &&
-      top + bottom + left + right === 0 &&
-      info.inHeight === info.outHeight * info.strideHeight &&
-      info.inWidth === info.outWidth * info.strideWidth;
+    const nonOverlapping = isNonOverlapping(info);
     const supported = info.dataFormat === 'channelsLast' && ((unitStride && paddingFits) || nonOverlapping);
     if (!supported) {
       if (!stock) throw new Error('Conv2DBackpropInput: this stride/padding has no WASM kernel');

@@ -146,3 +146,18 @@ export class WasmOps {
 export function wasmBackendOf(backend: unknown): BackendWasm {
   return backend as BackendWasm;
 }
+
+/**
+ * True when the kernel tiles the input exactly (kernel = stride, no padding, sizes divide): then the
+ * convolution and both its gradients are one matrix product plus a depth-to-space rearrangement.
+ */
+export function isNonOverlapping(info: tf.backend_util.Conv2DInfo): boolean {
+  const { top, bottom, left, right } = info.padInfo;
+  return (
+    info.filterHeight === info.strideHeight &&
+    info.filterWidth === info.strideWidth &&
+    top + bottom + left + right === 0 &&
+    info.inHeight === info.outHeight * info.strideHeight &&
+    info.inWidth === info.outWidth * info.strideWidth
+  );
+}
