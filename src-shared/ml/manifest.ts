@@ -5,6 +5,18 @@ import { z } from 'zod';
  * and how to read its output, so any ONNX segmentation model (PyTorch, MONAI, nnU-Net, Pleura's own
  * training) can be used without code changes. Units: pixels; intensities as stated in `normalisation`.
  */
+/** A per-image intensity stretch (see `normalisation.perImage` of {@link modelManifestSchema}). */
+export const perImageNormalisationSchema = z.object({
+  kind: z.literal('percentile'),
+  /** Percentile (0..100) of the image's intensities that becomes 0. */
+  lowPercent: z.number().min(0).max(100),
+  /** Percentile (0..100) that becomes 1; must be above `lowPercent`. */
+  highPercent: z.number().min(0).max(100),
+}).refine((v) => v.highPercent > v.lowPercent, 'perImage: highPercent must be above lowPercent');
+
+/** A validated per-image normalisation. */
+export type PerImageNormalisation = z.infer<typeof perImageNormalisationSchema>;
+
 export const modelManifestSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'id: letters, digits, dot, dash, underscore'),
   version: z.string().min(1),
@@ -34,6 +46,13 @@ export const modelManifestSchema = z.object({
     /** Applied after mapping to 0..1: (x - mean[c]) / std[c]; one value serves every channel. 3-channel inputs get the grey replicated. */
     mean: z.array(z.number()).default([0]),
     std: z.array(z.number()).default([1]),
+    /**
+     * Optional per-image intensity normalisation, applied to the 0..1 content after `from` (and after the
+     * resize to the network size), before mean/std: `percentile` maps the image's `lowPercent`..`highPercent`
+     * percentiles linearly to 0..1 and clips, so washed-out and dark films reach the network at the same
+     * contrast. Absent: no per-image step (every manifest written before it keeps its exact behaviour).
+     */
+    perImage: perImageNormalisationSchema.optional(),
   }),
   output: z.object({
     name: z.string().optional(),

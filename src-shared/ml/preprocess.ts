@@ -1,6 +1,6 @@
 import type { ImageMeta, ImagePixels } from '../api/images';
 import { defaultWindow, resampleBilinear, toGrey8, windowFraction, type DisplayWindow, type GreyImage } from '../imaging';
-import type { ModelManifest } from './manifest';
+import type { ModelManifest, PerImageNormalisation } from './manifest';
 import { variantColumn, type TtaVariant } from './tta';
 
 /**
@@ -102,6 +102,40 @@ function rawGrey(pixels: ImagePixels): GreyImage<Float32Array> {
   return { widthPx: pixels.widthPx, heightPx: pixels.heightPx, data: out };
 }
 
+const histogramBins = 4096;
+
+/**
+ * Per-image percentile stretch, in place: the `lowPercent` and `highPercent` percentiles of `data`
+ * (0..1 intensities, read from a 4096-bin histogram, so exact to 1/4096) become 0 and 1, values beyond
+ * are clipped. A flat image (both percentiles equal) is left unchanged. Training and inference both call
+ * this, so the network sees the same values in both. Returns `data`.
+ */
+export function normalisePerImage(data: Float32Array, spec: PerImageNormalisation): Float32Array {
+  const n = data.length;
+  if (n === 0) return data;
+  const counts = new Uint32Array(histogramBins);
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    counts[v <= 0 ? 0 : v >= 1 ? histogramBins - 1 : Math.floor(v * histogramBins)]++;
+  }
+  const binAt = (percent: number): number => {
+    const rank = Math.min(n - 1, Math.max(0, Math.floor((percent / 100) * n)));
+    let seen = 0;
+    for (let b = 0; b < histogramBins; b++) {
+      seen += counts[b];
+      if (seen > rank) return b;
+    }
+    return histogramBins - 1;
+  };
+  // The low end is the lower edge of its bin and the high end the upper edge of its bin.
+  const low = binAt(spec.lowPercent) / histogramBins;
+  const high = (binAt(spec.highPercent) + 1) / histogramBins;
+  if (!(high - low > 1.5 / histogramBins)) return data;
+  const scale = 1 / (high - low);
+  for (let i = 0; i < n; i++) data[i] = Math.min(1, Math.max(0, (data[i] - low) * scale));
+  return data;
+}
+
 /**
  * The image at content size with intensities in 0..1, air dark (MONOCHROME1 inverted), as the manifest's
  * `normalisation.from` says:
@@ -111,8 +145,16 @@ function rawGrey(pixels: ImagePixels): GreyImage<Float32Array> {
  * - `window`: the default window (file preset, else automatic) at full float precision. For speed the
  *   window is applied after downscaling; it is linear between its clip points, so only pixels next to a
  *   clip edge differ from windowing first.
+ * Then, when the manifest has `normalisation.perImage`, the per-image stretch ({@link normalisePerImage}).
  */
 export function modelIntensities(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, manifest: ModelManifest, transform: InputTransform): GreyImage<Float32Array> {
+  const content = baseIntensities(pixels, meta, manifest, transform);
+  const perImage = manifest.normalisation.perImage;
+  if (perImage) normalisePerImage(content.data, perImage);
+  return content;
+}
+
+function baseIntensities(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, manifest: ModelManifest, transform: InputTransform): GreyImage<Float32Array> {
   const { contentWidthPx: widthPx, contentHeightPx: heightPx } = transform;
   const from = manifest.normalisation.from;
   if (from === 'display-8bit') {

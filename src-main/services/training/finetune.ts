@@ -58,6 +58,8 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
           model: { kind: 'load', tfjsDir: base.tfjsDir },
           train,
           val,
+          // The child is fed exactly like its parent: the same per-image stretch, if the parent has one.
+          ...(base.manifest.normalisation.perImage ? { perImage: base.manifest.normalisation.perImage } : {}),
           options: {
             epochs: options.epochs ?? 10, batchSize: options.batchSize ?? 4, learningRate: options.learningRate ?? 3e-4,
             mode: options.mode ?? 'decoder', augment: true, earlyStopping: { patience: 5 }, seed: 1,

@@ -30,6 +30,17 @@ export interface AugmentOptions {
   /** Pad-if-needed: the image shrinks into a zero-padded canvas of the same size. */
   padP: number;
   padRange: [number, number];
+  /**
+   * Intensity ops on the 0..1 image after the geometric warp (the mask is untouched), for films that are
+   * washed out or dark: gamma `v^g` with g drawn log-uniformly from `gammaRange`; contrast and brightness
+   * `(v - 0.5)·c + 0.5 + b` with c from `contrastRange` and b uniform in ±`brightnessShift`, then clipped.
+   * Optional: absent or probability 0 means off and draws nothing (older option sets keep their streams).
+   */
+  gammaP?: number;
+  gammaRange?: [number, number];
+  contrastP?: number;
+  contrastRange?: [number, number];
+  brightnessShift?: number;
 }
 
 /** Moderate defaults in the spirit of the paper's pipeline (lungs stay in view). */
@@ -173,7 +184,35 @@ export function warp(image: Float32Array, mask: Uint8Array, sizePx: number, m: M
   return { image: outImage, mask: outMask };
 }
 
-/** Draws a transform and applies it to an image/mask pair. */
+/** The adult recipe's augmentation: the defaults plus gamma and contrast/brightness jitter. */
+export const intensityAugmentOptions: AugmentOptions = {
+  ...defaultAugmentOptions,
+  gammaP: 0.5,
+  gammaRange: [0.6, 1.6],
+  contrastP: 0.5,
+  contrastRange: [0.75, 1.3],
+  brightnessShift: 0.1,
+};
+
+/**
+ * Applies the intensity ops of `options` to `image` in place (see {@link AugmentOptions}); draws from
+ * `random` only for ops whose probability is above 0.
+ */
+export function jitterIntensities(image: Float32Array, random: Random, options: AugmentOptions): Float32Array {
+  if ((options.gammaP ?? 0) > 0 && random() < options.gammaP!) {
+    const [low, high] = options.gammaRange ?? [1, 1];
+    const gamma = Math.exp(Math.log(low) + random() * (Math.log(high) - Math.log(low)));
+    for (let i = 0; i < image.length; i++) image[i] = image[i] > 0 ? image[i] ** gamma : 0;
+  }
+  if ((options.contrastP ?? 0) > 0 && random() < options.contrastP!) {
+    const contrast = uniform(random, options.contrastRange ?? [1, 1]);
+    const shift = (random() * 2 - 1) * (options.brightnessShift ?? 0);
+    for (let i = 0; i < image.length; i++) image[i] = Math.min(1, Math.max(0, (image[i] - 0.5) * contrast + 0.5 + shift));
+  }
+  return image;
+}
+
+/** Draws a transform and applies it to an image/mask pair, then the intensity ops if any are on. */
 export function augmentPair(
   image: Float32Array,
   mask: Uint8Array,
@@ -181,5 +220,7 @@ export function augmentPair(
   random: Random,
   options: AugmentOptions = defaultAugmentOptions,
 ): { image: Float32Array; mask: Uint8Array } {
-  return warp(image, mask, sizePx, drawTransform(sizePx, random, options));
+  const warped = warp(image, mask, sizePx, drawTransform(sizePx, random, options));
+  jitterIntensities(warped.image, random, options);
+  return warped;
 }

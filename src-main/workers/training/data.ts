@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { PleuraError } from '../../../src-shared/api/result';
-import { resizeForModel } from '../../../src-shared/ml/preprocess';
+import type { PerImageNormalisation } from '../../../src-shared/ml/manifest';
+import { normalisePerImage, resizeForModel } from '../../../src-shared/ml/preprocess';
 import { resizeMaskArea } from './resize';
 
 /** One training pair at the network's input size: image in 0..1 (grey / 255), mask 0/1, row-major. */
@@ -26,6 +27,8 @@ export interface DatasetOptions {
   splitFile?: string;
   /** Load at most this many pairs (in file-name order of the subset). */
   limit?: number;
+  /** The model's per-image normalisation (manifest `normalisation.perImage`), applied as inference does. */
+  perImage?: PerImageNormalisation;
 }
 
 /** A grey 8-bit picture with its size (what decoders hand over). */
@@ -52,11 +55,13 @@ export async function decodeGrey8(bytesOrPath: Uint8Array | string): Promise<Gre
 /**
  * Brings a decoded image and its mask (nonzero = lung, any size) to a training sample. The image is
  * resized exactly as inference resizes it (src-shared/ml: area average when shrinking, bilinear when
- * enlarging), so the network trains on the pixels it will be fed.
+ * enlarging), then stretched per image when the model asks for it (`perImage`), so the network trains on
+ * the pixels it will be fed.
  */
-export function makeSample(name: string, image: Grey8, mask: Grey8, inputPx: number): Sample {
+export function makeSample(name: string, image: Grey8, mask: Grey8, inputPx: number, perImage?: PerImageNormalisation): Sample {
   const resized = resizeForModel({ widthPx: image.widthPx, heightPx: image.heightPx, data: image.data }, inputPx, inputPx).data.slice();
   for (let i = 0; i < resized.length; i++) resized[i] /= 255;
+  if (perImage) normalisePerImage(resized, perImage);
   return { name, sizePx: inputPx, image: resized, mask: resizeMaskArea(mask.data, mask.widthPx, mask.heightPx, inputPx, inputPx) };
 }
 
@@ -97,12 +102,12 @@ export async function listPairs(imagesDir: string, masksDir: string): Promise<{ 
 const cache = new Map<string, Sample>();
 
 /** Loads one image/mask pair at the input size, from the in-process cache when it is there. */
-export async function loadPair(imagePath: string, maskPath: string, inputPx: number, name = basename(imagePath)): Promise<Sample> {
-  const key = `${imagePath}\u0000${maskPath}\u0000${inputPx}`;
+export async function loadPair(imagePath: string, maskPath: string, inputPx: number, name = basename(imagePath), perImage?: PerImageNormalisation): Promise<Sample> {
+  const key = `${imagePath}\u0000${maskPath}\u0000${inputPx}\u0000${perImage ? JSON.stringify(perImage) : ''}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const [image, mask] = await Promise.all([decodeGrey8(imagePath), decodeGrey8(maskPath)]);
-  const sample = makeSample(name, image, mask, inputPx);
+  const sample = makeSample(name, image, mask, inputPx, perImage);
   cache.set(key, sample);
   return sample;
 }
@@ -126,6 +131,6 @@ export async function loadDataset(dir: string, options: DatasetOptions): Promise
   if (options.limit !== undefined) pairs = pairs.slice(0, options.limit);
   if (pairs.length === 0) throw new PleuraError('not-found', `No image/mask pairs in ${dir}`);
   const samples: Sample[] = [];
-  for (const pair of pairs) samples.push(await loadPair(pair.imagePath, pair.maskPath, options.inputPx, pair.name));
+  for (const pair of pairs) samples.push(await loadPair(pair.imagePath, pair.maskPath, options.inputPx, pair.name, options.perImage));
   return samples;
 }

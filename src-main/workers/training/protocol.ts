@@ -1,4 +1,4 @@
-import type { ModelManifest } from '../../../src-shared/ml/manifest';
+import type { ModelManifest, PerImageNormalisation } from '../../../src-shared/ml/manifest';
 import type { ArchitectureName } from './architectures';
 import type { TrainingBackendName, TrainingBackendReport } from './backend';
 import type { Sample } from './data';
@@ -25,6 +25,11 @@ export interface TrainingRequest {
   outDir: string;
   /** Manifest fields for the result (id, version, name, convention, licence, data descriptions, parent). */
   manifest: Pick<ModelManifest, 'id' | 'version' | 'name'> & Partial<Omit<ModelManifest, 'input' | 'output' | 'normalisation'>>;
+  /**
+   * Per-image intensity normalisation of the network (manifest `normalisation.perImage`): training data is
+   * loaded with it and the written manifest declares it, so inference feeds the same values. Absent: none.
+   */
+  perImage?: PerImageNormalisation;
   /** Backend preference (default the fastest available). */
   backend?: TrainingBackendName[];
 }

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { modelManifestSchema, type ModelManifest } from '../../../src-shared/ml/manifest';
+import { modelManifestSchema, type ModelManifest, type PerImageNormalisation } from '../../../src-shared/ml/manifest';
+import { normalisePerImage } from '../../../src-shared/ml/preprocess';
 import { exportOnnx } from '../../onnx/export';
 import { buildModel, countParameters } from './architectures';
 import { initTrainingBackend, type TrainingBackendReport } from './backend';
@@ -25,16 +26,18 @@ export function ensureTrainingBackend(prefer?: TrainingRequest['backend']): Prom
   return backendReport;
 }
 
-async function loadSources(sources: DataSource[], inputPx: number): Promise<Sample[]> {
+async function loadSources(sources: DataSource[], inputPx: number, perImage?: PerImageNormalisation): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (const source of sources) {
     if (source.kind === 'samples') {
-      for (const s of source.samples) {
+      for (let s of source.samples) {
         if (s.sizePx !== inputPx) throw new Error(`sample ${s.name} is ${s.sizePx} px; the network takes ${inputPx}`);
+        // Decoded pairs come in plain 0..1 (makeSample without a stretch); the network's stretch is applied here.
+        if (perImage) s = { ...s, image: normalisePerImage(s.image.slice(), perImage) };
         samples.push(s);
       }
     } else {
-      samples.push(...(await loadDataset(source.dir, { inputPx, subset: source.subset, splitFile: source.splitFile, limit: source.limit })));
+      samples.push(...(await loadDataset(source.dir, { inputPx, subset: source.subset, splitFile: source.splitFile, limit: source.limit, perImage })));
     }
   }
   return samples;
@@ -48,6 +51,7 @@ export async function writeModelVersion(
   model: tf.LayersModel,
   outDir: string,
   fields: TrainingRequest['manifest'],
+  perImage?: PerImageNormalisation,
 ): Promise<ModelManifest> {
   await mkdir(outDir, { recursive: true });
   await saveModel(model, join(outDir, 'tfjs'));
@@ -57,7 +61,7 @@ export async function writeModelVersion(
     ...fields,
     file: 'model.onnx',
     input: { name: 'image', widthPx: inputPx, heightPx: model.inputs[0].shape[2]!, channels: 1, layout: 'NCHW', resize: 'stretch', padValue: 0 },
-    normalisation: { from: 'display-8bit', mean: [0], std: [1] },
+    normalisation: { from: 'display-8bit', mean: [0], std: [1], ...(perImage ? { perImage } : {}) },
     output: { name: 'probability', kind: 'probability', layout: 'NCHW', classes: ['lung'], threshold: 0.5 },
     createdAt: fields.createdAt ?? new Date().toISOString(),
   });
@@ -78,7 +82,7 @@ export async function runTraining(request: TrainingRequest, reporter: RunReporte
   const model = request.model.kind === 'new' ? buildModel(request.model) : await loadModel(request.model.tfjsDir);
   try {
     const inputPx = model.inputs[0].shape[1]!;
-    const [trainSet, val] = [await loadSources(request.train, inputPx), await loadSources(request.val, inputPx)];
+    const [trainSet, val] = [await loadSources(request.train, inputPx, request.perImage), await loadSources(request.val, inputPx, request.perImage)];
     if (trainSet.length === 0) throw new Error('no training pairs');
     reporter.log?.('info', `${trainSet.length} training and ${val.length} validation pairs at ${inputPx} px`);
     const result = await train(model, trainSet, val, {
@@ -109,7 +113,7 @@ export async function runTraining(request: TrainingRequest, reporter: RunReporte
         backend: `${backend.name}: ${backend.device}`,
         durationS: result.durationS,
       },
-    });
+    }, request.perImage);
     return { ...base, manifest };
   } finally {
     model.dispose();

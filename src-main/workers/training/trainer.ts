@@ -3,7 +3,9 @@ import type { Sample } from './data';
 import type { AugmentOptions } from './augment';
 import { augmentOptions, epochBatches, stack } from './batches';
 import { batchMetrics, lossByName, metricsFromCounts, type BatchMetrics } from './losses';
-import { loadOptimizer, saveModel, saveOptimizer } from './checkpoint';
+import { loadModel, loadOptimizer, saveModel, saveOptimizer } from './checkpoint';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FeatureCache } from './feature-cache';
 import { readState, writeState, type EpochRecord, type TrainerState } from './state';
 
@@ -26,6 +28,12 @@ export interface TrainOptions {
   featureVariants?: number;
   /** Halve (factor) the learning rate after `patience` epochs without a better monitored value. */
   plateau?: { patience: number; factor: number; minLearningRate: number } | null;
+  /**
+   * Cosine learning-rate decay over the run, set at the start of every epoch: from `learningRate` at epoch 0
+   * down to `minLearningRate` at the last epoch (suits a fixed compute budget better than plateau halving;
+   * use with `plateau: null`). Resumed runs get the same rate for the same epoch.
+   */
+  cosine?: { minLearningRate: number } | null;
   /** Stop after `patience` epochs without a better monitored value. */
   earlyStopping?: { patience: number } | null;
   /** Keep the weights of the best epoch (by val Dice, else train loss) at the end. Default true. */
@@ -151,6 +159,10 @@ export async function train(model: tf.LayersModel, trainSet: Sample[], val: Samp
   };
   try {
     for (let epoch = state.epoch; epoch < o.epochs && !cancelled; epoch++) {
+      if (options.cosine) {
+        const t = o.epochs > 1 ? epoch / (o.epochs - 1) : 1;
+        lr.learningRate = options.cosine.minLearningRate + 0.5 * (o.learningRate - options.cosine.minLearningRate) * (1 + Math.cos(Math.PI * t));
+      }
       let lossSum = 0;
       const counts = { dice: 0, iou: 0, precision: 0, recall: 0, accuracy: 0 };
       let step = 0;
@@ -192,7 +204,8 @@ export async function train(model: tf.LayersModel, trainSet: Sample[], val: Samp
       state.history.push(record);
       // Higher is better for Dice; the train loss is negated so one comparison serves both.
       const monitored = validation ? validation.metrics.dice : -record.loss;
-      if (state.best === null || monitored > state.best + 1e-6) {
+      const improved = state.best === null || monitored > state.best + 1e-6;
+      if (improved) {
         state.best = monitored;
         state.bestEpoch = epoch;
         state.sinceBest = 0;
@@ -216,6 +229,8 @@ export async function train(model: tf.LayersModel, trainSet: Sample[], val: Samp
       if (options.checkpointDir) {
         await saveModel(model, options.checkpointDir);
         await saveOptimizer(optimizer, options.checkpointDir);
+        // The best epoch's weights too, so a resumed run can still end on them.
+        if (improved && options.restoreBest !== false) await saveModel(model, join(options.checkpointDir, 'best'));
         await writeState(options.checkpointDir, state);
       }
       if (o.earlyStopping && state.sinceBest >= o.earlyStopping.patience) {
@@ -225,6 +240,16 @@ export async function train(model: tf.LayersModel, trainSet: Sample[], val: Samp
       }
     }
     if (bestWeights && !cancelled && state.bestEpoch >= 0) model.setWeights(bestWeights);
+    else if (!bestWeights && !cancelled && options.restoreBest !== false && options.resume && options.checkpointDir) {
+      // Resumed and no better epoch since: the best one was saved before the interruption.
+      const bestDir = join(options.checkpointDir, 'best');
+      if (state.bestEpoch >= 0 && existsSync(join(bestDir, 'model.json'))) {
+        const best = await loadModel(bestDir);
+        model.setWeights(best.getWeights());
+        best.dispose();
+        log(`restored the best epoch (${state.bestEpoch + 1}) from ${bestDir}`);
+      }
+    }
   } finally {
     tf.dispose(bestWeights ?? []);
     cache?.dispose();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { augmentPair, createRandom, defaultAugmentOptions, drawTransform, homography, warp, type AugmentOptions } from '../../../../src-main/workers/training/augment';
+import { augmentPair, createRandom, defaultAugmentOptions, drawTransform, homography, intensityAugmentOptions, jitterIntensities, warp, type AugmentOptions } from '../../../../src-main/workers/training/augment';
 import { resizeBilinear, resizeMaskArea } from '../../../../src-main/workers/training/resize';
 
 const size = 32;
@@ -81,6 +81,32 @@ describe('augmentations', () => {
       expect((m[0] * x + m[1] * y + m[2]) / w).toBeCloseTo(to[i][0], 6);
       expect((m[3] * x + m[4] * y + m[5]) / w).toBeCloseTo(to[i][1], 6);
     });
+  });
+});
+
+describe('intensity augmentation', () => {
+  it('is off in the defaults and draws nothing, so older runs keep their random streams', () => {
+    const random = createRandom(9);
+    const reference = createRandom(9);
+    const image = new Float32Array([0.1, 0.5, 0.9]);
+    jitterIntensities(image, random, defaultAugmentOptions);
+    expect([...image].map((v) => +v.toFixed(6))).toEqual([0.1, 0.5, 0.9]);
+    expect(random()).toBe(reference());
+  });
+
+  it('gamma and contrast change the image but never the mask, and stay within 0..1', () => {
+    const { image, mask } = pair();
+    const noGeometry = { ...intensityAugmentOptions, flipP: 0, zoomP: 0, affineP: 0, perspectiveP: 0, cropP: 0, padP: 0, gammaP: 1, contrastP: 1 };
+    const seen = new Set<number>();
+    for (let seed = 1; seed <= 5; seed++) {
+      const out = augmentPair(image, mask, size, createRandom(seed), noGeometry);
+      expect(Array.from(out.mask)).toEqual(Array.from(mask));
+      for (const v of out.image) expect(v >= 0 && v <= 1).toBe(true);
+      // Two grey levels stay ordered (gamma and contrast are monotonic), but move.
+      expect(out.image[6 * size + 4]).toBeGreaterThan(out.image[0]);
+      seen.add(+out.image[0].toFixed(4));
+    }
+    expect(seen.size).toBeGreaterThan(1);
   });
 });
 

@@ -85,6 +85,26 @@ describe('trainer', () => {
     rest.history.forEach((h, i) => expect(h.loss).toBeCloseTo(full.history[i].loss, 4));
   });
 
+  it('ends a resumed run on the best epoch saved before the interruption', async () => {
+    const data = samples(4);
+    const dir = join(root, 'checkpoint-best');
+    const first = buildModel({ architecture: 'unet', inputPx: sizePx, baseFilters: 2, depth: 2, dropout: 0 });
+    await train(first, data, data.slice(0, 2), { epochs: 2, batchSize: 2, learningRate: 5e-3, augment: false, plateau: null, earlyStopping: null, checkpointDir: dir });
+    const best = await loadModel(join(dir, 'best'));
+    // A zero learning rate cannot improve on it, so the resumed run must end on the saved best weights.
+    const resumed = await loadModel(dir);
+    const rest = await train(resumed, data, data.slice(0, 2), { epochs: 4, batchSize: 2, learningRate: 0, augment: false, plateau: null, earlyStopping: null, checkpointDir: dir, resume: true });
+    expect(rest.history.length).toBe(4);
+    const x = tf.randomUniform([1, sizePx, sizePx, 1], 0, 1, 'float32', 4);
+    expect(Array.from((resumed.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((best.predict(x) as tf.Tensor).dataSync()));
+  });
+
+  it('decays the learning rate along a cosine from the first to the last epoch', async () => {
+    const model = buildModel({ architecture: 'unet', inputPx: sizePx, baseFilters: 2, depth: 2 });
+    const result = await train(model, samples(2), [], { epochs: 3, batchSize: 2, learningRate: 1e-2, augment: false, plateau: null, earlyStopping: null, cosine: { minLearningRate: 1e-4 } });
+    expect(result.history.map((h) => +h.learningRate.toExponential(4))).toEqual([1e-2, (1e-2 + 1e-4) / 2, 1e-4].map((v) => +v.toExponential(4)));
+  });
+
   it('lowers the learning rate on a plateau and stops early', async () => {
     const model = buildModel({ architecture: 'unet', inputPx: sizePx, baseFilters: 2, depth: 2 });
     const logs: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImagePixels } from '../../../../src-shared/api/images';
 import { modelManifestSchema, type ModelManifest } from '../../../../src-shared/ml/manifest';
-import { inputTransform, preprocess, resizeForModel } from '../../../../src-shared/ml/preprocess';
+import { inputTransform, normalisePerImage, preprocess, resizeForModel } from '../../../../src-shared/ml/preprocess';
 
 function manifest(input: Partial<ModelManifest['input']>, normalisation: Partial<ModelManifest['normalisation']> = {}): ModelManifest {
   return modelManifestSchema.parse({
@@ -87,5 +87,50 @@ describe('preprocess', () => {
     const pixels: ImagePixels = { widthPx: 2, heightPx: 1, channels: 1, data: Uint16Array.from([1000, 3000]), min: 1000, max: 3000, invert: false };
     const out = preprocess(pixels, { windows: [], voiLut: null }, manifest({ widthPx: 2, heightPx: 1 }, { from: 'raw-minmax' }), { variants: ['identity'] });
     expect([...out.data]).toEqual([0, 1]);
+  });
+});
+
+describe('per-image normalisation', () => {
+  it('a manifest without perImage parses without one and feeds the plain 0..1 values', () => {
+    const m = manifest({});
+    expect(m.normalisation.perImage).toBeUndefined();
+    const out = preprocess(ramp(4, 4), meta, m, { variants: ['identity'] });
+    expect(out.data[3]).toBeCloseTo(30 / 255, 6);
+  });
+
+  it('stretches a washed-out film to the full 0..1 range before mean/std', () => {
+    const m = manifest({}, { perImage: { kind: 'percentile', lowPercent: 0, highPercent: 100 } });
+    // Values 0, 10, 20, 30 of 255: a film that uses an eighth of the range.
+    const out = preprocess(ramp(4, 4), meta, m, { variants: ['identity'] });
+    expect(out.data[0]).toBeCloseTo(0, 2);
+    expect(out.data[3]).toBeCloseTo(1, 2);
+    expect(out.data[1]).toBeCloseTo(1 / 3, 2);
+  });
+
+  it('gives the same input for the same film at another contrast and brightness', () => {
+    const m = manifest({ widthPx: 8, heightPx: 8 }, { perImage: { kind: 'percentile', lowPercent: 1, highPercent: 99 } });
+    const film = new Float32Array(64).map((_, i) => 0.3 + 0.2 * Math.sin(i * 0.7));
+    const dim = Float32Array.from(film, (v) => v * 0.5 + 0.1);
+    const a = normalisePerImage(film.slice(), m.normalisation.perImage!);
+    const b = normalisePerImage(dim, m.normalisation.perImage!);
+    a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 2));
+    // Exact to the 4096-bin histogram: the extremes land within a bin of 0 and 1.
+    expect(Math.min(...a)).toBeCloseTo(0, 2);
+    expect(Math.max(...a)).toBeCloseTo(1, 2);
+  });
+
+  it('clips beyond the percentiles and leaves a flat image alone', () => {
+    const spec = { kind: 'percentile' as const, lowPercent: 10, highPercent: 90 };
+    const data = Float32Array.from({ length: 100 }, (_, i) => i / 99);
+    normalisePerImage(data, spec);
+    expect(data[0]).toBe(0);
+    expect(data[99]).toBe(1);
+    expect(data[50]).toBeCloseTo(0.5, 1);
+    const flat = new Float32Array(10).fill(0.4);
+    expect([...normalisePerImage(flat, spec)]).toEqual([...new Float32Array(10).fill(0.4)]);
+  });
+
+  it('rejects a high percentile not above the low one', () => {
+    expect(() => manifest({}, { perImage: { kind: 'percentile', lowPercent: 50, highPercent: 50 } })).toThrow(/highPercent/);
   });
 });
