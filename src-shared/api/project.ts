@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PacsProvenance } from './pacs';
 
 /** Review status of an image; the workflow moves left to right, and back when a mask changes. */
 export type ReviewStatus = 'new' | 'predicted' | 'in-review' | 'corrected' | 'approved';
@@ -41,6 +42,8 @@ export interface ImageRecord {
   areas: { rightCm2: number | null; leftCm2: number | null; totalCm2: number | null; totalPx: number } | null;
   /** A reference annotation imported with the image (not a model prediction). */
   hasReference: boolean;
+  /** Set when the image was retrieved from a PACS: the server and its DICOM UIDs. */
+  pacs?: PacsProvenance;
 }
 
 /** Outcome of an import: what came in, what was already there, what was refused and why. */

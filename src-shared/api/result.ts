@@ -16,6 +16,12 @@ export type ErrorCode =
   | 'cancelled'
   | 'forbidden'
   | 'no-project'
+  /** An outside server (a PACS) could not be reached. */
+  | 'unreachable'
+  /** An outside server refused the credentials (HTTP 401/403). */
+  | 'unauthorized'
+  /** An outside server did not answer in time. */
+  | 'timeout'
   | 'internal';
 
 /** A failure as it crosses a transport. `reason` is a sentence for the user. */

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { PixelSpacing } from '../../../src-shared/api/images';
+import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
 import { safeJoin, writeFileAtomic } from './durable';
 import type { StoredImage } from './state';
@@ -19,6 +20,8 @@ export interface NewImage {
   bytes?: Uint8Array;
   /** ... or reference this absolute path. */
   referencePath?: string;
+  /** The PACS it was retrieved from, with its UIDs. */
+  pacs?: PacsProvenance;
 }
 
 /** File extension to keep for a copied image, from a trusted list only. */
@@ -68,6 +71,7 @@ export async function storeImage(root: string, image: NewImage, idTaken: (id: st
     origin: image.origin,
     fileSpacing: image.spacing,
     userSpacingMm: null,
+    ...(image.pacs ? { pacs: { ...image.pacs } } : {}),
   };
 }
 

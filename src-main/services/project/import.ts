@@ -3,6 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { FilePayload, ImportReport } from '../../../src-shared/api/project';
 import type { LabelMask } from '../../../src-shared/api/masks';
+import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
 import { splitLeftRight } from '../../../src-shared/mask/leftright';
 import { sha256Hex } from './revision-file';
@@ -64,6 +65,17 @@ export async function importFiles(store: ProjectStore, files: FilePayload[]): Pr
   return report;
 }
 
+/**
+ * Imports one file received over the network (a PACS retrieve) through the same checks as a file from
+ * disk: decoded before it becomes a project image, deduplicated by content, always copied. `origin`
+ * is what the audit log shows; `pacs` is kept with the image.
+ */
+export async function importReceived(store: ProjectStore, file: { name: string; bytes: Uint8Array; origin: string; pacs?: PacsProvenance }): Promise<ImportReport> {
+  const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
+  await importOne(store, { label: file.origin, name: file.name, read: async () => file.bytes }, { copy: true, pacs: file.pacs }, report);
+  return report;
+}
+
 async function walk(dir: string, recursive: boolean, out: Candidate[], report: ImportReport): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
     report.rejected.push({ path: dir, reason: `Could not read the folder: ${(error as Error).message}` });
@@ -98,7 +110,7 @@ async function looksLikeDicom(path: string): Promise<boolean> {
   }
 }
 
-async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean }, report: ImportReport): Promise<void> {
+async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean; pacs?: PacsProvenance }, report: ImportReport): Promise<void> {
   try {
     if (candidate.path) {
       const info = await stat(candidate.path);
@@ -114,7 +126,7 @@ async function importOne(store: ProjectStore, candidate: Candidate, options: { c
     }
     const probed = await probeImage(bytes, candidate.name);
     const reference = !options.copy && candidate.path;
-    let record = await store.addImage({ name: candidate.name, ...probed, contentHash, origin: candidate.label, ...(reference ? { referencePath: candidate.path } : { bytes }) });
+    let record = await store.addImage({ name: candidate.name, ...probed, contentHash, origin: candidate.label, ...(reference ? { referencePath: candidate.path } : { bytes }), ...(options.pacs ? { pacs: options.pacs } : {}) });
     const mask = await findReferenceMask(candidate);
     if (mask) {
       try {

@@ -173,6 +173,7 @@ export function publicRecord(image: StoredImage): ImageRecord {
     uncertainty: image.uncertainty,
     areas: image.areas ? { ...image.areas } : null,
     hasReference: image.hasReference,
+    ...(image.pacs ? { pacs: { ...image.pacs } } : {}),
   };
 }
 

@@ -140,7 +140,7 @@ export class ProjectStore {
     const existing = this.findByHash(image.contentHash);
     if (existing) throw new PleuraError('conflict', `${image.name} is already in the project.`, { existingId: existing });
     const stored = await storeImage(this.path, image, (id) => this.index.byId.has(id));
-    await this.commit({ action: 'import', imageId: stored.id, detail: { name: stored.name, origin: stored.origin, storage: stored.storage.mode }, change: { type: 'image', image: stored } });
+    await this.commit({ action: 'import', imageId: stored.id, detail: { name: stored.name, origin: stored.origin, storage: stored.storage.mode, ...(stored.pacs ? { pacs: stored.pacs } : {}) }, change: { type: 'image', image: stored } });
     return publicRecord(stored);
   }
 
