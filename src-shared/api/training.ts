@@ -21,6 +21,24 @@ export interface FineTuneOptions {
   forcePromote?: boolean;
 }
 
+/**
+ * The defaults a fine-tuning run uses when an option is left out; the Train form starts from these, so
+ * what the form shows is what runs. Learning rate 1e-4 suits fine-tuning a trained network (3e-4 and
+ * more undo its pre-training on a handful of films).
+ */
+export const fineTuneDefaults = { epochs: 10, batchSize: 4, learningRate: 1e-4, mode: 'decoder', mixBaseImages: 0, patienceEpochs: 5 } as const satisfies Required<Omit<FineTuneOptions, 'baseModelId' | 'forcePromote'>> & { patienceEpochs: number };
+
+/**
+ * Why a run ended: all its epochs; early stopping after `patienceEpochs` epochs without a better
+ * validation Dice; the user's cancel; or an error (`reason` is the error's sentence, `code` its code).
+ * `epochsRun` counts finished epochs, `bestEpoch` is 1-based (the epoch whose weights were kept).
+ */
+export type TrainingStop =
+  | { kind: 'completed'; epochsRun: number; epochs: number; bestEpoch: number | null }
+  | { kind: 'early-stopping'; epochsRun: number; epochs: number; bestEpoch: number | null; patienceEpochs: number }
+  | { kind: 'cancelled'; epochsRun: number; epochs: number }
+  | { kind: 'error'; epochsRun: number; epochs: number; code: string; reason: string };
+
 /** A finished or running training run as the Train workspace lists it. */
 export interface TrainingRun {
   runId: string;
@@ -33,6 +51,8 @@ export interface TrainingRun {
   activeValidation: { dice: number; iou: number } | null;
   promoted: boolean;
   history: { epoch: number; loss: number; dice: number; valDice?: number }[];
+  /** Why the run ended; null while it runs. */
+  stop: TrainingStop | null;
 }
 
 /** Training with TensorFlow.js in a worker. */

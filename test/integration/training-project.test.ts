@@ -52,8 +52,9 @@ describe('fine-tuning on a project\'s approved masks', () => {
   });
 
   it('refuses with fewer than two approved masks', async () => {
-    const { done } = getFineTuneService(ctx).start({ epochs: 1 });
+    const { done, runId } = getFineTuneService(ctx).start({ epochs: 1 });
     await expect(done).rejects.toThrow(/at least 2 approved/);
+    expect(getFineTuneService(ctx).runs.get(runId)!.stop).toMatchObject({ kind: 'error', epochsRun: 0, epochs: 1, code: 'invalid-argument' });
   });
 
   it('trains a new version from the active model, validates it on held-out approved images, records the run', async () => {
@@ -73,6 +74,7 @@ describe('fine-tuning on a project\'s approved masks', () => {
     expect(run.state).toBe('done');
     expect(run.resultModel).toMatch(/^project-lungs@/);
     expect(run.history.length).toBe(2);
+    expect(run.stop).toMatchObject({ kind: 'completed', epochsRun: 2, epochs: 2 });
     expect(run.validation!.dice).toBeGreaterThanOrEqual(0);
     expect(run.promoted).toBe(run.validation!.dice >= run.activeValidation!.dice);
     expect(jobEvents).toEqual(expect.arrayContaining(['progress', 'metrics', 'log', 'result']));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FineTuneOptions, TrainingRun } from '../../../src-shared/api/training';
+import { fineTuneDefaults, type FineTuneOptions, type TrainingRun } from '../../../src-shared/api/training';
 import { PleuraError } from '../../../src-shared/api/result';
 import { service, type AppContext } from '../context';
 import { getModelRegistry } from '../models/registry';
@@ -36,8 +36,10 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
       const runId = randomUUID();
       const run: TrainingRun = {
         runId, jobId: null, state: 'running', startedAt: new Date().toISOString(), options,
-        resultModel: null, validation: null, activeValidation: null, promoted: false, history: [],
+        resultModel: null, validation: null, activeValidation: null, promoted: false, history: [], stop: null,
       };
+      const epochs = options.epochs ?? fineTuneDefaults.epochs;
+      const patienceEpochs = fineTuneDefaults.patienceEpochs;
       runs.set(runId, run);
       const { jobId, done } = ctx.jobs.start('training', `Fine-tune on ${store.name}`, async (job) => {
         const registry = getModelRegistry(ctx);
@@ -61,8 +63,8 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
           // The child is fed exactly like its parent: the same per-image stretch, if the parent has one.
           ...(base.manifest.normalisation.perImage ? { perImage: base.manifest.normalisation.perImage } : {}),
           options: {
-            epochs: options.epochs ?? 10, batchSize: options.batchSize ?? 4, learningRate: options.learningRate ?? 3e-4,
-            mode: options.mode ?? 'decoder', augment: true, earlyStopping: { patience: 5 }, seed: 1,
+            epochs, batchSize: options.batchSize ?? fineTuneDefaults.batchSize, learningRate: options.learningRate ?? fineTuneDefaults.learningRate,
+            mode: options.mode ?? fineTuneDefaults.mode, augment: true, earlyStopping: { patience: patienceEpochs }, seed: 1,
           },
           manifest: {
             id: base.manifest.id, version: newVersionName(), name: base.manifest.name,
@@ -84,14 +86,22 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
             },
           },
         });
-        Object.assign(run, { state: 'done', resultModel: result.key, validation: result.validation, activeValidation: result.activeValidation, promoted: result.promoted });
+        const { history, bestEpoch, stoppedEarly } = result.training;
+        const common = { epochsRun: history.length, epochs, bestEpoch: bestEpoch >= 0 ? bestEpoch + 1 : null };
+        const stop: TrainingRun['stop'] = stoppedEarly ? { kind: 'early-stopping', ...common, patienceEpochs } : { kind: 'completed', ...common };
+        Object.assign(run, { state: 'done', resultModel: result.key, validation: result.validation, activeValidation: result.activeValidation, promoted: result.promoted, stop });
         await store.appendAudit('train', { runId, base: base.key, result: result.key, valDice: result.validation.dice, activeValDice: result.activeValidation?.dice ?? null, promoted: result.promoted, mode: options.mode ?? 'decoder' });
         if (result.promoted) await store.appendAudit('promote', { key: result.key, forced: options.forcePromote === true });
         return run;
       });
       run.jobId = jobId;
       const finished = done.catch((error: unknown) => {
-        run.state = error instanceof PleuraError && error.code === 'cancelled' ? 'cancelled' : 'failed';
+        const cancelled = error instanceof PleuraError && error.code === 'cancelled';
+        run.state = cancelled ? 'cancelled' : 'failed';
+        const common = { epochsRun: run.history.length, epochs };
+        run.stop = cancelled
+          ? { kind: 'cancelled', ...common }
+          : { kind: 'error', ...common, code: error instanceof PleuraError ? error.code : 'internal', reason: error instanceof Error ? error.message : String(error) };
         throw error;
       });
       finished.catch(() => undefined);

@@ -64,7 +64,7 @@ export const useJobsStore = defineStore('jobs', () => {
         break;
       case 'log':
         if (event.level !== 'info') job.message = event.message;
-        if (event.level === 'error') messages.push('error', 'jobs.log', { title: job.title, reason: event.message });
+        if (event.level === 'error') messages.push('error', 'jobs.log', { titleKey: `jobs.kinds.${job.kind}`, reason: event.message });
         break;
       case 'result':
         job.state = 'done';
@@ -76,13 +76,13 @@ export const useJobsStore = defineStore('jobs', () => {
       case 'error':
         job.state = 'failed';
         job.error = event.reason;
-        messages.push('error', 'jobs.failed', { title: job.title, reason: event.reason });
+        messages.push('error', 'jobs.failed', { titleKey: `jobs.kinds.${job.kind}`, reason: event.reason, ...(event.code ? { code: event.code } : {}) });
         settle(job);
         break;
       case 'cancelled':
         job.state = 'cancelled';
         job.cancelling = false;
-        messages.push('info', 'jobs.cancelled', { title: job.title });
+        messages.push('info', 'jobs.cancelled', { titleKey: `jobs.kinds.${job.kind}` });
         settle(job);
         break;
     }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { FineTuneOptions, TrainingRun } from '../../../src-shared/api';
+import { fineTuneDefaults } from '../../../src-shared/api/training';
 import { useApi } from './api';
 import { useJobsStore } from './jobs';
 import { useMessagesStore } from './messages';
@@ -41,7 +42,8 @@ export const useTrainingStore = defineStore('training', () => {
   const models = useModelsStore();
   const runs = ref<TrainingRun[]>([]);
   const currentJobId = ref<string | null>(null);
-  const options = ref<FineTuneOptions>({ epochs: 10, batchSize: 4, learningRate: 1e-4, mode: 'decoder', mixBaseImages: 0 });
+  const { patienceEpochs: _patience, ...formDefaults } = fineTuneDefaults;
+  const options = ref<FineTuneOptions>({ ...formDefaults });
 
   const currentJob = computed(() => (currentJobId.value ? (jobs.jobs[currentJobId.value] ?? null) : null));
   const liveCurve = computed(() => curveFromMetrics(currentJob.value?.metrics ?? []));

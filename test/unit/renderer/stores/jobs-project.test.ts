@@ -93,7 +93,7 @@ describe('training curves', () => {
     const { api } = fakeApi({ models: { activate: (key: string) => ok({ key, active: true }), list: () => ok([]) }, training: { runs: () => ok([]) } });
     installStores(api);
     const training = useTrainingStore();
-    const run = { runId: 'r', jobId: null, state: 'done' as const, startedAt: '', options: {}, resultModel: 'lungs@2', validation: { dice: 0.95, iou: 0.9 }, activeValidation: { dice: 0.94, iou: 0.89 }, promoted: false, history: [] };
+    const run = { runId: 'r', jobId: null, state: 'done' as const, startedAt: '', options: {}, resultModel: 'lungs@2', validation: { dice: 0.95, iou: 0.9 }, activeValidation: { dice: 0.94, iou: 0.89 }, promoted: false, history: [], stop: null };
     expect(await training.promote(run)).toBe(true);
     expect(api.models.activate).toHaveBeenCalledWith('lungs@2');
   });
