@@ -1,4 +1,6 @@
 import { useI18n } from 'vue-i18n';
+import type { PixelSpacing } from '../../../src-shared/api';
+import { spacingLabel } from '../../../src-shared/imaging/spacing';
 
 /** Units the UI shows; their symbols are translated (px → пкс, cm² → см²). */
 export type Unit = 'px' | 'px2' | 'mm' | 'cm2' | 's' | 'min' | 'h';
@@ -50,5 +52,12 @@ export function useFormat() {
     return Number.isNaN(parsed.getTime()) ? value : new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeZone: 'UTC' }).format(parsed);
   }
 
-  return { number, quantity, duration, dateTime, date };
+  /** Where a spacing comes from, translated; a detail main added (calibration type) stays as it is. */
+  function spacingSource(spacing: Pick<PixelSpacing, 'source' | 'label'>): string {
+    const base = spacingLabel(spacing.source);
+    const detail = spacing.label.startsWith(base) ? spacing.label.slice(base.length) : '';
+    return `${t(`metadata.spacingSources.${spacing.source}`)}${detail}`;
+  }
+
+  return { number, quantity, duration, dateTime, date, spacingSource };
 }

@@ -3,9 +3,10 @@ import { onBeforeUnmount, onMounted, ref, shallowRef, watch, type Ref } from 'vu
 import type { PixelRect } from '../../../src-shared/mask/types';
 import { useEditorStore } from '../stores/editor';
 import { useInferenceStore } from '../stores/inference';
+import { useMessagesStore } from '../stores/messages';
 import { dragWindow, useViewerStore, type DisplayWindow } from '../stores/viewer';
 import { ImagePainter } from './image-painter';
-import { MaskPainter } from './mask-painter';
+import { MaskPainter, lungColors } from './mask-painter';
 import { paintUncertainty } from './overlay-painter';
 import { recordFrame } from './frame-timing';
 import { createTools, type EditorTool, type ToolContext, type ToolPointer } from './tools';
@@ -17,6 +18,8 @@ type Gesture =
   | { kind: 'window'; startX: number; startY: number; start: DisplayWindow }
   | { kind: 'tool'; tool: EditorTool };
 
+const cursorColours: Record<number, string> = { 1: `rgb(${lungColors.right.join(', ')})`, 2: `rgb(${lungColors.left.join(', ')})` };
+
 /**
  * The Konva stage of the viewer/editor: an image layer (windowed canvas, not listening), an uncertainty
  * overlay, the mask layer (one canvas redrawn by dirty rectangle) and a tool layer (cursor, lasso). Pointer
@@ -25,6 +28,7 @@ type Gesture =
 export function useEditorStage(container: Ref<HTMLElement | null>, options: { editable: Ref<boolean> }) {
   const viewer = useViewerStore();
   const editor = useEditorStore();
+  const messages = useMessagesStore();
   const inference = useInferenceStore();
   const viewport = ref<Viewport>({ scale: 1, x: 0, y: 0 });
   const pointerImage = ref<{ x: number; y: number } | null>(null);
@@ -75,6 +79,7 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     },
     commit: (diff, label) => editor.commit(diff, label),
     dirty: (rect) => redrawMask(rect),
+    notice: (key) => messages.push('warning', key),
   };
 
   function redrawMask(rect: PixelRect | null): void {
@@ -147,7 +152,9 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     const preview = tool?.preview?.() ?? null;
     const circle = tool?.cursor?.(toolContext);
     cursor.visible(!!point && circle?.kind === 'circle');
-    if (point && circle?.kind === 'circle') cursor.setAttrs({ x: point.x, y: point.y, radius: circle.radiusPx });
+    // The cursor says what a stroke does: the painted lung's colour, or red for the eraser (which
+    // erases every label, protection or not).
+    if (point && circle?.kind === 'circle') cursor.setAttrs({ x: point.x, y: point.y, radius: circle.radiusPx, stroke: circle.role === 'erase' ? '#f55' : cursorColours[circle.label] ?? '#fff' });
     lasso.visible(preview?.kind === 'polyline');
     if (preview?.kind === 'polyline') {
       lasso.points(preview.points.flatMap((p) => [p.x, p.y]));

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { LabelMask, MaskRevision } from '../../../src-shared/api';
+import type { LabelMask, MaskRevision, PixelSpacing } from '../../../src-shared/api';
+import { defaultBrushRadiusPx, maxBrushRadiusPx } from '../editor/brush-size';
 import type { MaskDiff } from '../../../src-shared/mask/diff';
 import type { PixelRect } from '../../../src-shared/mask/types';
 import { EditHistory } from '../editor/history';
@@ -44,6 +45,8 @@ export const useEditorStore = defineStore('editor', () => {
   const saving = ref(false);
   const activeLabel = ref<1 | 2>(1);
   const brushRadiusPx = ref(20);
+  /** Set once the user picks a size; until then each film opens with its own sensible default. */
+  const brushSizeChosen = ref(false);
   const smartTolerancePercent = ref(10);
   const tool = ref<ToolId>('brush');
   const protectOtherLabels = ref(true);
@@ -241,12 +244,24 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   function resizeBrush(factor: number): void {
-    brushRadiusPx.value = Math.min(500, Math.max(1, Math.round(brushRadiusPx.value * factor + (factor > 1 ? 1 : -1) * 0.5)));
+    setBrushRadius(Math.round(brushRadiusPx.value * factor + (factor > 1 ? 1 : -1) * 0.5));
+  }
+
+  /** The user's brush size (slider, [ and ]): kept for every later film. */
+  function setBrushRadius(radiusPx: number): void {
+    if (!Number.isFinite(radiusPx)) return;
+    brushRadiusPx.value = Math.min(maxBrushRadiusPx, Math.max(1, Math.round(radiusPx)));
+    brushSizeChosen.value = true;
+  }
+
+  /** A film opened: give it the default brush (10 mm, or 3 % of the film) unless the user chose a size. */
+  function adaptBrush(size: { widthPx: number; heightPx: number }, spacing: PixelSpacing | null): void {
+    if (!brushSizeChosen.value) brushRadiusPx.value = defaultBrushRadiusPx(size, spacing);
   }
 
   return {
     session, version, loading, saving, dirty, canUndo, canRedo, unsavedImageIds,
-    activeLabel, brushRadiusPx, smartTolerancePercent, tool, protectOtherLabels, view, opacity, showUncertainty,
-    onRedraw, redraw, open, discard, commit, undo, redo, save, saveAll, approve, setLabel, toggleOverlay, resizeBrush,
+    activeLabel, brushRadiusPx, brushSizeChosen, smartTolerancePercent, tool, protectOtherLabels, view, opacity, showUncertainty,
+    onRedraw, redraw, open, discard, commit, undo, redo, save, saveAll, approve, setLabel, toggleOverlay, resizeBrush, setBrushRadius, adaptBrush,
   };
 });

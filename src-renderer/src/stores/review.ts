@@ -7,8 +7,15 @@ export type QueueSortKey = 'uncertainty' | 'name' | 'status' | 'area' | 'importe
 
 const statusOrder: Record<ReviewStatus, number> = { new: 0, predicted: 1, 'in-review': 2, corrected: 3, approved: 4 };
 
-/** Orders two records by one key; nulls (not predicted yet) always go last, whatever the direction. */
+/**
+ * Orders two records by one key; nulls (not predicted yet) always go last, whatever the direction.
+ * Lung areas are compared only in the same unit: films with a spacing (cm²) first, then films measured
+ * in pixels only (px²), each group sorted by its own value, since 1 cm² and 1 px² are not comparable.
+ */
 export function compareRecords(a: ImageRecord, b: ImageRecord, key: QueueSortKey, descending: boolean): number {
+  if (key === 'area' && a.areas && b.areas && (a.areas.totalCm2 === null) !== (b.areas.totalCm2 === null)) {
+    return a.areas.totalCm2 === null ? 1 : -1;
+  }
   const value = (record: ImageRecord): number | string | null => {
     switch (key) {
       case 'uncertainty': return record.uncertainty;

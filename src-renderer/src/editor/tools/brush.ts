@@ -78,7 +78,8 @@ export class BrushTool implements EditorTool {
   }
 
   cursor(ctx: ToolContext): ToolCursor {
-    return { kind: 'circle', radiusPx: ctx.brushRadiusPx };
+    const erase = this.id === 'eraser';
+    return { kind: 'circle', radiusPx: ctx.brushRadiusPx, role: erase ? 'erase' : 'paint', label: erase ? 0 : ctx.activeLabel };
   }
 
   private paint(p: ToolPointer, ctx: ToolContext): void {
@@ -109,9 +110,9 @@ export function createBrush(): BrushTool {
   return new BrushTool('brush', 'Brush', (_p, ctx) => ({ label: ctx.activeLabel, options: protect(ctx, ctx.activeLabel) }));
 }
 
-/** Paints background; with protectOtherLabels it erases only the active label. */
+/** Paints background over every label: protection is for painting, an eraser erases what it covers. */
 export function createEraser(): BrushTool {
-  return new BrushTool('eraser', 'Eraser', (_p, ctx) => ({ label: 0, options: ctx.protectOtherLabels ? { onlyOver: [ctx.activeLabel] } : {} }));
+  return new BrushTool('eraser', 'Eraser', () => ({ label: 0, options: {} }));
 }
 
 /**

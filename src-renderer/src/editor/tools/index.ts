@@ -6,7 +6,7 @@ import type { EditorTool, ToolId } from './types';
 export * from './types';
 export { BrushTool, createBrush, createEraser, createSmartBrush, seedGrey } from './brush';
 export { LassoTool, createLassoFill, createLassoErase } from './lasso';
-export { FloodFillTool, createFloodFill } from './flood';
+export { FloodFillTool, createFloodFill, backgroundFillLeaks, maxBackgroundFillShare } from './flood';
 export * from './commands';
 
 /** A fresh instance of every tool, keyed by id (tools keep gesture state, so each editor gets its own). */

@@ -39,7 +39,7 @@ export class LassoTool implements EditorTool {
     this.points = null;
     if (!points || points.length < 3) return;
     const label = this.erase ? 0 : ctx.activeLabel;
-    const onlyOver = ctx.protectOtherLabels ? (this.erase ? [ctx.activeLabel] : [0, ctx.activeLabel]) : undefined;
+    const onlyOver = ctx.protectOtherLabels && !this.erase ? [0, ctx.activeLabel] : undefined;
     const diff = fillPolygon(ctx.mask, points, label, { onlyOver });
     if (!diff) return;
     ctx.dirty(diffRect(diff));

@@ -31,8 +31,13 @@ export interface ToolContext {
   brushRadiusPx: number;
   /** Smart brush: paint pixels within ± this many grey units of the seed value. */
   smartToleranceGrey: number;
-  /** When true, painting and erasing leave the other lung's pixels alone. */
+  /**
+   * When true, painting (brush, smart brush, lasso fill, flood fill) leaves the other lung's pixels alone.
+   * Erasing always erases what is under the eraser: an eraser that silently skips pixels looks broken.
+   */
   protectOtherLabels: boolean;
+  /** Tells the user why a gesture did nothing (an i18n key such as 'tools.fillLeaks'); optional in tests. */
+  notice?(key: string): void;
   /** Records a finished edit (one undo step) under a user-visible name such as "Brush". */
   commit(diff: MaskDiff, label: string): void;
   /** Asks the stage to redraw this rectangle of the mask layer. */
@@ -45,7 +50,7 @@ export type ToolPreview =
   | { kind: 'polyline'; points: readonly ImagePoint[]; closed: boolean; erase: boolean };
 
 /** The pointer cursor the stage shows over the image. */
-export type ToolCursor = { kind: 'circle'; radiusPx: number } | { kind: 'crosshair' };
+export type ToolCursor = { kind: 'circle'; radiusPx: number; role: 'paint' | 'erase'; label: number } | { kind: 'crosshair' };
 
 /**
  * One editing tool. The stage forwards pointer events in image coordinates; the tool edits ctx.mask,

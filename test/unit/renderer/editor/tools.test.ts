@@ -60,15 +60,27 @@ describe('brush', () => {
 });
 
 describe('eraser', () => {
-  it('erases every label, or only the active one when protecting', () => {
+  it('erases every label under it, also with "protect other lung" on (protection is for painting)', () => {
     const start = '1122\n1122\n1122';
-    const h = harness(start, { brushRadiusPx: 0.5 });
-    drag(createTools().eraser, h.ctx, [[0.5, 1.5], [3.5, 1.5]]);
-    expect(h.show()).toBe(ascii('##22\n....\n##22'));
-    expect(h.commits[0].label).toBe('Eraser');
-    const protectedHarness = harness(start, { brushRadiusPx: 0.5, protectOtherLabels: true, activeLabel: 2 });
-    drag(createTools().eraser, protectedHarness.ctx, [[0.5, 1.5], [3.5, 1.5]]);
-    expect(protectedHarness.show()).toBe(ascii('##22\n##..\n##22'));
+    for (const protectOtherLabels of [false, true]) {
+      const h = harness(start, { brushRadiusPx: 0.5, protectOtherLabels, activeLabel: 2 });
+      drag(createTools().eraser, h.ctx, [[0.5, 1.5], [3.5, 1.5]]);
+      expect(h.show()).toBe(ascii('##22\n....\n##22'));
+      expect(h.commits[0].label).toBe('Eraser');
+    }
+  });
+
+  it('shows a red erase cursor, the brush one in the painted lung\'s label', () => {
+    const h = harness(blank, { brushRadiusPx: 4, activeLabel: 2 });
+    expect(createTools().eraser.cursor?.(h.ctx)).toEqual({ kind: 'circle', radiusPx: 4, role: 'erase', label: 0 });
+    expect(createTools().brush.cursor?.(h.ctx)).toEqual({ kind: 'circle', radiusPx: 4, role: 'paint', label: 2 });
+  });
+
+  it('lasso erase erases both lungs too', () => {
+    const h = harness('1122\n1122\n1122', { protectOtherLabels: true, activeLabel: 1 });
+    const lasso = createTools()['lasso-erase'];
+    drag(lasso, h.ctx, [[0, 0], [4, 0], [4, 2], [0, 2]]);
+    expect(h.show()).toBe(ascii('....\n....\n##22'));
   });
 });
 
@@ -142,6 +154,25 @@ describe('flood fill', () => {
     drag(createTools()['flood-fill'], h.ctx, [[2.5, 2.5]]);
     expect(h.show()).toBe(ascii('.....\n.###.\n.#2#.\n.###.\n.....'));
     expect(h.commits.map((c) => c.label)).toEqual(['Flood fill']);
+  });
+
+  it('refuses a background fill that would run to the film\'s edge, with a notice, and leaves the mask as it was', () => {
+    const start = '.....\n.###.\n.#.#.\n.#...\n.....';
+    const notices: string[] = [];
+    const h = harness(start, { activeLabel: 1, notice: (key) => notices.push(key) });
+    drag(createTools()['flood-fill'], h.ctx, [[2.5, 2.5]]);
+    expect(h.show()).toBe(ascii(start));
+    expect(h.commits).toHaveLength(0);
+    expect(notices).toEqual(['tools.fillLeaks']);
+  });
+
+  it('refuses an enclosed background fill bigger than a quarter of the film, but relabels a whole lung', () => {
+    const start = '#######\n#.....#\n#.....#\n#.....#\n#######';
+    const h = harness(start, { activeLabel: 2 });
+    drag(createTools()['flood-fill'], h.ctx, [[3.5, 2.5]]);
+    expect(h.show()).toBe(ascii(start));
+    drag(createTools()['flood-fill'], h.ctx, [[0.5, 0.5]]);
+    expect(h.show()).toBe(ascii(start.replace(/#/g, '2')));
   });
 });
 

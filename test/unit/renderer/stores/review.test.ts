@@ -22,6 +22,19 @@ describe('review queue ordering', () => {
     expect(sorted.map((r) => r.id)).toEqual(expected);
   });
 
+  it('sorts lung areas in one unit: cm² films by cm², then pixel-only films by px², in either direction', () => {
+    const mixed = [
+      record({ id: 'cm-small', areas: { rightCm2: 50, leftCm2: 50, totalCm2: 100, totalPx: 5_000 } }),
+      record({ id: 'px-huge', areas: { rightCm2: null, leftCm2: null, totalCm2: null, totalPx: 900_000 } }),
+      record({ id: 'cm-big', areas: { rightCm2: 100, leftCm2: 85, totalCm2: 185, totalPx: 9_000 } }),
+      record({ id: 'px-small', areas: { rightCm2: null, leftCm2: null, totalCm2: null, totalPx: 100 } }),
+      record({ id: 'none' }),
+    ];
+    const order = (descending: boolean) => [...mixed].sort((x, y) => compareRecords(x, y, 'area', descending)).map((r) => r.id);
+    expect(order(true)).toEqual(['cm-big', 'cm-small', 'px-huge', 'px-small', 'none']);
+    expect(order(false)).toEqual(['cm-small', 'cm-big', 'px-small', 'px-huge', 'none']);
+  });
+
   it('next most uncertain skips approved images and the current one', () => {
     expect(mostUncertain(images, null)?.id).toBe('d');
     expect(mostUncertain(images, 'd')?.id).toBe('a');
