@@ -25,6 +25,8 @@ export interface WindowPreset {
   name: string;
   /** DICOM VOI LUT Function: LINEAR, LINEAR_EXACT or SIGMOID. */
   fn?: 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID';
+  /** Computed from the pixels (automatic percentile window, full range) rather than read from the file. */
+  source?: 'auto' | 'full-range';
 }
 
 /** Everything the viewer and the metadata panel need about an image. */

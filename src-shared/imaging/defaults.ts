@@ -9,7 +9,7 @@ const HISTOGRAM_BINS = 4096;
 /** The window covering min..max exactly (LINEAR: min maps to 0, max to 255). */
 export function minMaxWindow(pixels: Pick<ImagePixels, 'min' | 'max'>): WindowPreset {
   const width = Math.max(1, pixels.max - pixels.min + 1);
-  return { center: pixels.min + width / 2, width, name: 'Full range', fn: 'LINEAR' };
+  return { center: pixels.min + width / 2, width, name: 'Full range', fn: 'LINEAR', source: 'full-range' };
 }
 
 /**
@@ -30,15 +30,36 @@ export function robustWindow(pixels: ImagePixels): WindowPreset {
   const lowValue = min + low / scale;
   const highValue = min + (high + 1) / scale;
   const width = Math.max(1, highValue - lowValue);
-  return { center: lowValue + width / 2, width, name: 'Auto (0.5-99.5 %)', fn: 'LINEAR' };
+  return { center: lowValue + width / 2, width, name: 'Auto (0.5-99.5 %)', fn: 'LINEAR', source: 'auto' };
+}
+
+/** A file window whose values the image fills less than this share of is not a window for this image. */
+const MIN_WINDOW_COVERAGE = 0.25;
+
+/**
+ * Whether a file's window suits the pixel values actually present: the image's own range (0.5-99.5 %
+ * percentiles, see {@link robustWindow}) must fill at least a quarter of the window. A C15000/W30000
+ * preset on a 12-bit film leaves the whole image in the bottom 14 % of the greys (washed out), and a
+ * window beside the values shows a blank film; a window narrower than the values (a lung window) is fine.
+ */
+export function windowFitsPixels(preset: Pick<WindowPreset, 'center' | 'width'>, pixels: ImagePixels, range: Pick<WindowPreset, 'center' | 'width'> = robustWindow(pixels)): boolean {
+  if (!(preset.width > 0) || !Number.isFinite(preset.center)) return false;
+  const low = Math.max(preset.center - preset.width / 2, range.center - range.width / 2);
+  const high = Math.min(preset.center + preset.width / 2, range.center + range.width / 2);
+  return (high - low) / preset.width >= MIN_WINDOW_COVERAGE;
 }
 
 /**
- * The window an image opens with: the first preset from the file, else min/max for images with at
- * most 256 distinct levels (8-bit images need no stretching), else {@link robustWindow}.
+ * The window an image opens with: the first preset from the file that fits its pixel values
+ * ({@link windowFitsPixels}), else min/max for images with at most 256 distinct levels (8-bit images
+ * need no stretching), else {@link robustWindow}. Presets that do not fit stay selectable in the viewer.
  */
 export function defaultWindow(meta: Pick<ImageMeta, 'windows'>, pixels: ImagePixels): WindowPreset {
-  if (meta.windows.length > 0) return meta.windows[0];
+  if (meta.windows.length > 0) {
+    const range = robustWindow(pixels);
+    const fitting = meta.windows.find((preset) => windowFitsPixels(preset, pixels, range));
+    if (fitting) return fitting;
+  }
   if (pixels.max - pixels.min <= 255) return minMaxWindow(pixels);
   return robustWindow(pixels);
 }

@@ -40,6 +40,8 @@ export const useViewerStore = defineStore('viewer', () => {
   const invert = ref(false);
   const loadError = ref<string | null>(null);
   const presets = computed(() => windowPresets(meta.value, pixels.value));
+  /** The file's own first window when it was passed over for not fitting the pixel values (still in presets). */
+  const skippedFileWindow = shallowRef<WindowPreset | null>(null);
   let loadToken = 0;
 
   /** Loads metadata and pixels; a newer load wins over one still in flight. */
@@ -72,7 +74,11 @@ export const useViewerStore = defineStore('viewer', () => {
 
   /** The window the image opens with (src-shared/imaging's defaultWindow: file preset, else automatic). */
   function resetWindow(): void {
-    if (meta.value && pixels.value) applyPreset(defaultWindow(meta.value, pixels.value));
+    if (!meta.value || !pixels.value) return;
+    const chosen = defaultWindow(meta.value, pixels.value);
+    const first = meta.value.windows[0] ?? null;
+    skippedFileWindow.value = first && chosen !== first && !meta.value.windows.includes(chosen) ? first : null;
+    applyPreset(chosen);
   }
 
   function applyPreset(preset: WindowPreset): void {
@@ -104,8 +110,9 @@ export const useViewerStore = defineStore('viewer', () => {
     imageId.value = null;
     meta.value = null;
     pixels.value = null;
+    skippedFileWindow.value = null;
     loading.value = false;
   }
 
-  return { imageId, meta, pixels, loading, loadError, window, invert, presets, load, resetWindow, applyPreset, setWindow, toggleInvert, setSpacing, unload };
+  return { imageId, meta, pixels, loading, loadError, window, invert, presets, skippedFileWindow, load, resetWindow, applyPreset, setWindow, toggleInvert, setSpacing, unload };
 });

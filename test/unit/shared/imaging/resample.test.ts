@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resampleBilinear, resizeNearest } from '../../../../src-shared/imaging/resample';
-import { defaultWindow, robustWindow, toGrey8 } from '../../../../src-shared/imaging/defaults';
+import { defaultWindow, robustWindow, toGrey8, windowFitsPixels } from '../../../../src-shared/imaging/defaults';
 import type { ImagePixels } from '../../../../src-shared/api/images';
 
 describe('resampleBilinear', () => {
@@ -70,5 +70,30 @@ describe('default window and toGrey8', () => {
     expect(Array.from(toGrey8(pixels, { windows: [], voiLut: { firstValue: 0, bits: 8, table: [255, 0] } }))).toEqual([255, 0]);
     const rgb: ImagePixels = { widthPx: 1, heightPx: 1, channels: 3, data: Uint8Array.from([255, 0, 0]), min: 0, max: 255, invert: false };
     expect(Array.from(toGrey8(rgb, { windows: [], voiLut: null }))).toEqual([Math.round(0.299 * 255)]);
+  });
+});
+
+describe('file windows that do not fit the pixels', () => {
+  const twelveBit = (): ImagePixels => {
+    const data = new Uint16Array(4096);
+    for (let i = 0; i < data.length; i++) data[i] = i;
+    return { widthPx: 4096, heightPx: 1, channels: 1, data, min: 0, max: 4095, invert: false };
+  };
+
+  it('passes over a C15000/W30000 preset on a 12-bit image (washed out) and one beside the values', () => {
+    const wide = { center: 15000, width: 30000, name: 'file', fn: 'LINEAR' as const };
+    const beside = { center: 9000, width: 1000, name: 'beside', fn: 'LINEAR' as const };
+    expect(windowFitsPixels(wide, twelveBit())).toBe(false);
+    expect(windowFitsPixels(beside, twelveBit())).toBe(false);
+    expect(defaultWindow({ windows: [wide, beside] }, twelveBit())).toMatchObject({ source: 'auto' });
+  });
+
+  it('keeps a fitting preset, also a narrow one, and the first fitting one after a bad one', () => {
+    const fitting = { center: 2048, width: 4096, name: 'full', fn: 'LINEAR' as const };
+    const narrow = { center: 1000, width: 400, name: 'lung', fn: 'LINEAR' as const };
+    const wide = { center: 15000, width: 30000, name: 'file', fn: 'LINEAR' as const };
+    expect(defaultWindow({ windows: [fitting] }, twelveBit())).toBe(fitting);
+    expect(defaultWindow({ windows: [narrow] }, twelveBit())).toBe(narrow);
+    expect(defaultWindow({ windows: [wide, narrow] }, twelveBit())).toBe(narrow);
   });
 });
