@@ -120,3 +120,21 @@ export function meanMetrics(list: readonly SegmentationMetrics[]): SegmentationM
   for (const key of keys) sum[key] /= list.length;
   return sum;
 }
+
+/**
+ * The convention metric: the share (0..1) of the nonzero pixels of `mask` that fall where `labels` equals
+ * `label`, e.g. how much of a predicted lung lies inside a reference heart outline (an adult-convention
+ * model should leave the heart out). 0 for an empty mask. Both arrays row-major, same length.
+ * @throws RangeError when the lengths differ.
+ */
+export function shareInsideLabel(mask: Uint8Array, labels: Uint8Array, label: number): number {
+  if (mask.length !== labels.length) throw new RangeError(`mask has ${mask.length} pixels, labels ${labels.length}`);
+  let inMask = 0;
+  let inside = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] === 0) continue;
+    inMask++;
+    if (labels[i] === label) inside++;
+  }
+  return inMask === 0 ? 0 : inside / inMask;
+}

@@ -110,3 +110,51 @@ describe('evaluation through the app with the shipped model', () => {
     }
   });
 });
+
+describe('convention metric and per-source means', () => {
+  let dataDir: string;
+  const size = 16;
+  const png = (data: Uint8Array) => sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'pleura-eval-labels-'));
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    for (const sub of ['images', 'masks', 'labels']) await mkdir(join(dataDir, sub));
+    // Lung: columns 0..7; heart (label 3): columns 8..11; the rest background.
+    const mask = new Uint8Array(size * size);
+    const labels = new Uint8Array(size * size);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
+      if (x < 8) { mask[y * size + x] = 255; labels[y * size + x] = x < 4 ? 1 : 2; } else if (x < 12) labels[y * size + x] = 3;
+    }
+    for (const name of ['a.png', 'b.png']) {
+      await writeFile(join(dataDir, 'images', name), await png(new Uint8Array(size * size).fill(100)));
+      await writeFile(join(dataDir, 'masks', name), await png(mask));
+    }
+    // Only a.png has a label image.
+    await writeFile(join(dataDir, 'labels', 'a.png'), await png(labels));
+    await writeFile(join(dataDir, 'metadata.csv'), 'file,source,patient_id\na.png,north,1\nb.png,south,2\n');
+    await writeFile(join(dataDir, 'splits.json'), JSON.stringify({ val: ['a.png', 'b.png'] }));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('measures the share of predicted lung inside the heart, and means per source', async () => {
+    const items = await listEvaluationItems(dataDir, 'val');
+    expect(items.map((i) => [i.name, i.group, i.labelPath !== undefined])).toEqual([['a.png', 'north', true], ['b.png', 'south', false]]);
+    // Prediction: columns 0..9, i.e. the lung plus two of the four heart columns: 2 of 10 columns in the heart.
+    const segment: SegmentFunction = async () => {
+      const out = new Uint8Array(size * size);
+      for (let y = 0; y < size; y++) for (let x = 0; x < 10; x++) out[y * size + x] = 1;
+      return out;
+    };
+    const report = await evaluate({ title: 'labels', items, segment });
+    expect(report.images[0].heartOverlap).toBeCloseTo(0.2, 10);
+    expect(report.images[1].heartOverlap).toBeUndefined();
+    // Mean over the images that have labels only.
+    expect(report.summary.heartOverlap).toBeCloseTo(0.2, 10);
+    expect(Object.keys(report.groups ?? {})).toEqual(['north', 'south']);
+    expect(report.groups!.north.count).toBe(1);
+    expect(report.groups!.north.mean.dice).toBeCloseTo((2 * 8) / (8 + 10), 10);
+    expect(report.summary.dice5).toBeCloseTo(report.images[0].dice, 10);
+  });
+});

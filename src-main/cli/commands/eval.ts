@@ -1,83 +1,97 @@
-import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
-import { meanMetrics, segmentationMetrics, type SegmentationMetrics } from '../../../src-shared/metrics';
+import type { SegmentationMetrics } from '../../../src-shared/metrics';
 import { UsageError, type CliCommand } from '../command';
 import { createAppContext } from '../../services/create-context';
-import { decodeImage } from '../../services/images/decode';
 import { getInferenceService } from '../../services/inference/service';
-import { decodeGrey8, listPairs, readSplits } from '../../workers/training/data';
+import { appSegmenter } from '../../services/evaluation/app-segmenter';
+import { evaluate, listEvaluationItems, type EvaluationItem, type EvaluationSummary } from '../../services/evaluation/report';
+import { listPairs } from '../../workers/training/data';
 
 const round = (m: SegmentationMetrics) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v * 1e5) / 1e5]));
+
+function summaryLine(s: EvaluationSummary): string {
+  return `Dice ${s.mean.dice.toFixed(4)}  IoU ${s.mean.iou.toFixed(4)}  F1 ${s.mean.f1.toFixed(4)}  precision ${s.mean.precision.toFixed(4)}  recall ${s.mean.recall.toFixed(4)}` +
+    `  accuracy ${s.mean.accuracy.toFixed(4)}  | Dice 5th percentile ${s.dice5.toFixed(4)}, min ${s.minDice.toFixed(4)}` +
+    (s.heartOverlap !== undefined ? `  | heart overlap ${(s.heartOverlap * 100).toFixed(2)} %` : '');
+}
 
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'Measure a model against reference masks (Dice, IoU, F1, precision, recall per image and mean)',
   usage: [
-    'pleura eval [--model ID|PATH] (--data DIR [--split FILE] [--subset NAME] | --images DIR --masks DIR) [--no-tta]',
+    'pleura eval [--model ID|PATH] (--data DIR [--split FILE] [--subset NAME] | --images DIR --masks DIR) [--no-tta] [--out DIR]',
     '',
     '  --model ID|PATH  a model key (id@version), an id, or a model folder (default: the active model)',
     '  --data DIR       data set with DIR/images, DIR/masks and DIR/splits.json',
     '  --split FILE     splits file (default DIR/splits.json); --subset NAME: train | val | test (default val)',
     '  --images DIR --masks DIR   any two folders; masks are paired with images by file stem',
     '  --no-tta         predict without the mirrored pass (the app uses it by default)',
+    '  --out DIR        write report.json, report.md and side-by-side pictures of the worst images there',
+    '  --worst N        how many worst images get a picture (default 10)',
     '',
     'Predictions go through the same inference pipeline as the app (resize, ONNX Runtime, test-time',
     'flip, post-processing) at each image\'s own size; any nonzero mask value counts as lung.',
+    'With DIR/labels/<name> (SCR labels: 3 = heart) it reports the heart overlap: the share of predicted',
+    'lung pixels inside the reference heart. With a `source` column in DIR/metadata.csv, means per source.',
   ].join('\n'),
   options: {
     model: { type: 'string', short: 'm' }, data: { type: 'string' }, split: { type: 'string' }, subset: { type: 'string' },
-    images: { type: 'string' }, masks: { type: 'string' }, 'no-tta': { type: 'boolean' },
+    images: { type: 'string' }, masks: { type: 'string' }, 'no-tta': { type: 'boolean' }, out: { type: 'string' }, worst: { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, io) {
-    let imagesDir: string;
-    let masksDir: string;
-    let names: Set<string> | null = null;
+    let items: EvaluationItem[];
+    let title: string;
     if (typeof values.data === 'string') {
       const data = resolve(values.data);
-      imagesDir = join(data, 'images');
-      masksDir = join(data, 'masks');
       const subset = typeof values.subset === 'string' ? values.subset : 'val';
-      const splits = await readSplits(data, typeof values.split === 'string' ? resolve(values.split) : undefined);
-      if (splits) {
-        if (!splits[subset]) throw new PleuraError('invalid-argument', `No subset '${subset}' in the splits (have: ${Object.keys(splits).join(', ')})`);
-        names = new Set(splits[subset]);
-      } else if (typeof values.subset === 'string') throw new PleuraError('not-found', `${data} has no splits.json`);
-    } else if (typeof values.images === 'string' && typeof values.masks === 'string') {
-      imagesDir = resolve(values.images);
-      masksDir = resolve(values.masks);
-    } else throw new UsageError('Give --data DIR, or --images DIR and --masks DIR.');
-    const pairs = (await listPairs(imagesDir, masksDir)).filter((p) => !names || names.has(p.name));
-    if (pairs.length === 0) throw new PleuraError('not-found', 'No image/mask pairs to evaluate');
-    const ctx = createAppContext({ transport: 'cli' });
-    const inference = getInferenceService(ctx);
-    const perImage: ({ name: string } & SegmentationMetrics)[] = [];
-    let modelKey = '';
-    try {
-      for (const [index, pair] of pairs.entries()) {
-        const image = await decodeImage(new Uint8Array(await readFile(pair.imagePath)), { name: basename(pair.imagePath) });
-        const reference = await decodeGrey8(pair.maskPath);
-        if (reference.widthPx !== image.pixels.widthPx || reference.heightPx !== image.pixels.heightPx) {
-          throw new PleuraError('invalid-argument', `${pair.name}: mask ${reference.widthPx}x${reference.heightPx}, image ${image.pixels.widthPx}x${image.pixels.heightPx}`);
-        }
-        const prediction = await inference.predictPixels(image.pixels, image.meta, { model: typeof values.model === 'string' ? values.model : undefined, tta: values['no-tta'] !== true });
-        modelKey = prediction.model.key;
-        const metrics = segmentationMetrics(prediction.mask.data, reference.data);
-        perImage.push({ name: pair.name, ...metrics });
-        io.progress((index + 1) / pairs.length, `${pair.name}: Dice ${metrics.dice.toFixed(4)}`);
+      const splitFile = typeof values.split === 'string' ? resolve(values.split) : undefined;
+      try {
+        items = await listEvaluationItems(data, subset, splitFile);
+      } catch (error) {
+        // A data set without splits is evaluated whole unless a subset was asked for.
+        if (!(error instanceof PleuraError) || splitFile || typeof values.subset === 'string') throw error;
+        items = await listEvaluationItems(data);
       }
+      title = `${data} ${subset}`;
+    } else if (typeof values.images === 'string' && typeof values.masks === 'string') {
+      items = await listPairs(resolve(values.images), resolve(values.masks));
+      title = resolve(values.images);
+    } else throw new UsageError('Give --data DIR, or --images DIR and --masks DIR.');
+    if (items.length === 0) throw new PleuraError('not-found', 'No image/mask pairs to evaluate');
+    const worstCount = typeof values.worst === 'string' ? Number(values.worst) : 10;
+    if (!Number.isInteger(worstCount) || worstCount < 0) throw new UsageError('--worst must be a whole number.');
+    const ctx = createAppContext({ transport: 'cli' });
+    const segmenter = appSegmenter(ctx, { model: typeof values.model === 'string' ? values.model : undefined, tta: values['no-tta'] !== true });
+    let report;
+    try {
+      report = await evaluate({
+        title, items, segment: segmenter.segment, worstCount,
+        ...(typeof values.out === 'string' ? { outDir: resolve(values.out) } : {}),
+        onProgress: (fraction, name) => io.progress(fraction, name),
+      });
     } finally {
-      await inference.close();
+      await getInferenceService(ctx).close();
     }
-    const mean = meanMetrics(perImage);
-    const report = { model: modelKey, images: perImage.length, mean: round(mean), perImage: perImage.map((m) => ({ ...round(m), name: m.name })) };
+    const modelKey = segmenter.modelKey() ?? '';
     if (io.json) {
-      io.result(report);
+      io.result({
+        model: modelKey, images: report.count, mean: round(report.mean),
+        dice5: report.summary.dice5, minDice: report.summary.minDice,
+        ...(report.summary.heartOverlap !== undefined ? { heartOverlap: report.summary.heartOverlap } : {}),
+        ...(report.groups ? { groups: report.groups } : {}),
+        perImage: report.images.map((m) => ({ ...round(m), name: m.name, ...(m.heartOverlap !== undefined ? { heartOverlap: m.heartOverlap } : {}), ...(m.group ? { group: m.group } : {}) })),
+      });
       return;
     }
-    io.out(`Model ${modelKey} on ${perImage.length} image(s)`);
-    for (const m of perImage) io.out(`  ${m.name.padEnd(40)} Dice ${m.dice.toFixed(4)}  IoU ${m.iou.toFixed(4)}  P ${m.precision.toFixed(4)}  R ${m.recall.toFixed(4)}`);
-    io.out(`Mean: Dice ${mean.dice.toFixed(4)}  IoU ${mean.iou.toFixed(4)}  F1 ${mean.f1.toFixed(4)}  precision ${mean.precision.toFixed(4)}  recall ${mean.recall.toFixed(4)}  accuracy ${mean.accuracy.toFixed(4)}`);
+    io.out(`Model ${modelKey} on ${report.count} image(s)`);
+    for (const m of report.images) {
+      io.out(`  ${m.name.padEnd(40)} Dice ${m.dice.toFixed(4)}  IoU ${m.iou.toFixed(4)}  P ${m.precision.toFixed(4)}  R ${m.recall.toFixed(4)}` +
+        (m.heartOverlap !== undefined ? `  heart ${(m.heartOverlap * 100).toFixed(2)} %` : ''));
+    }
+    for (const [group, s] of Object.entries(report.groups ?? {})) io.out(`${group} (${s.count}): ${summaryLine(s)}`);
+    io.out(`Mean: ${summaryLine(report.summary)}`);
+    if (typeof values.out === 'string') io.out(`Report: ${resolve(values.out)}/report.md`);
   },
 };

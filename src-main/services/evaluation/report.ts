@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { segmentationMetrics, meanMetrics, type SegmentationMetrics } from '../../../src-shared/metrics';
+import { percentile, segmentationMetrics, meanMetrics, shareInsideLabel, type SegmentationMetrics } from '../../../src-shared/metrics';
 import { PleuraError } from '../../../src-shared/api/result';
 import { decodeGrey8, listPairs, readSplits } from '../../workers/training/data';
 import { writeSideBySide, type GreyPicture } from './side-by-side';
@@ -11,6 +12,24 @@ export interface EvaluationItem {
   name: string;
   imagePath: string;
   maskPath: string;
+  /** SCR-style label image (0 background, 1 right lung, 2 left lung, 3 heart), for the heart overlap. */
+  labelPath?: string;
+  /** Where the image comes from (metadata.csv `source`), for per-source means. */
+  group?: string;
+}
+
+/** Label value of the heart in a data set's `labels/` images (SCR convention, lungs-jsrt). */
+export const heartLabel = 3;
+
+/** Mean metrics of a set of images, with the 5th percentile of Dice and the mean heart overlap. */
+export interface EvaluationSummary {
+  count: number;
+  mean: SegmentationMetrics;
+  /** 5th percentile of the per-image Dice (numpy's linear interpolation). */
+  dice5: number;
+  minDice: number;
+  /** Mean over images with a label image of the share of predicted lung inside the heart; absent without labels. */
+  heartOverlap?: number;
 }
 
 /**
@@ -29,6 +48,9 @@ export interface ImageEvaluation extends SegmentationMetrics {
   predictedFraction: number;
   /** Side-by-side PNG, relative to the report folder; only for the worst images. */
   picture?: string;
+  /** Share of the predicted lung pixels inside the reference heart (items with a label image only). */
+  heartOverlap?: number;
+  group?: string;
 }
 
 /** The whole evaluation: mean per-image metrics, every image, and the worst ones first. */
@@ -39,6 +61,10 @@ export interface EvaluationReport {
   count: number;
   /** Mean over images of the per-image metrics (each image weighs the same). */
   mean: SegmentationMetrics;
+  /** 5th percentile and minimum of Dice, mean heart overlap (when label images exist). */
+  summary: EvaluationSummary;
+  /** The same per source (metadata.csv `source`), when the data set has more than one. */
+  groups?: Record<string, EvaluationSummary>;
   /** Every image, in input order. */
   images: ImageEvaluation[];
   /** Names of the worst images by Dice, worst first. */
@@ -89,6 +115,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
       throw new PleuraError('invalid-argument', `Mask of ${item.name} is ${reference.widthPx}x${reference.heightPx}, its image ${image.widthPx}x${image.heightPx}`);
     }
     const prediction = await options.segment(image, item);
+    const labels = item.labelPath ? await decodeGrey8(item.labelPath) : null;
     images.push({
       name: item.name,
       widthPx: image.widthPx,
@@ -96,6 +123,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
       ...segmentationMetrics(prediction, reference.data),
       referenceFraction: lungFraction(reference.data),
       predictedFraction: lungFraction(prediction),
+      ...(labels ? { heartOverlap: shareInsideLabel(prediction, labels.data, heartLabel) } : {}),
+      ...(item.group ? { group: item.group } : {}),
     });
     if (options.outDir && worstCount > 0) {
       kept.set(item.name, { image, reference: reference.data, prediction });
@@ -113,6 +142,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     ...(options.modelId ? { modelId: options.modelId } : {}),
     count: images.length,
     mean: meanMetrics(images),
+    summary: summarise(images),
+    ...groupSummaries(images),
     images,
     worst: worstImages.map((e) => e.name),
     durationS: 0,
@@ -134,14 +165,57 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
   return report;
 }
 
+/** Mean, 5th percentile and minimum of Dice, and mean heart overlap of `images`. */
+export function summarise(images: readonly ImageEvaluation[]): EvaluationSummary {
+  const dices = images.map((e) => e.dice).sort((a, b) => a - b);
+  const withHeart = images.filter((e) => e.heartOverlap !== undefined);
+  return {
+    count: images.length,
+    mean: meanMetrics(images),
+    dice5: percentile(dices, 5),
+    minDice: dices.length > 0 ? dices[0] : NaN,
+    ...(withHeart.length > 0 ? { heartOverlap: withHeart.reduce((sum, e) => sum + e.heartOverlap!, 0) / withHeart.length } : {}),
+  };
+}
+
+function groupSummaries(images: readonly ImageEvaluation[]): { groups?: Record<string, EvaluationSummary> } {
+  const names = [...new Set(images.map((e) => e.group).filter((g): g is string => g !== undefined))].sort();
+  if (names.length < 2) return {};
+  return { groups: Object.fromEntries(names.map((g) => [g, summarise(images.filter((e) => e.group === g))])) };
+}
+
+/** The `source` column of `<dir>/metadata.csv` by file name (empty when there is none). */
+async function sourcesByFile(dataDir: string): Promise<Map<string, string>> {
+  const path = join(dataDir, 'metadata.csv');
+  const out = new Map<string, string>();
+  if (!existsSync(path)) return out;
+  const [header, ...rows] = (await readFile(path, 'utf8')).split(/\r?\n/).filter((l) => l.length > 0);
+  const columns = header.split(',');
+  const file = columns.indexOf('file');
+  const source = columns.indexOf('source');
+  if (file < 0 || source < 0) return out;
+  // The first columns (file, source) never hold quoted commas in Pleura's data sets.
+  for (const row of rows) {
+    const cells = row.split(',');
+    if (cells[file] && cells[source]) out.set(cells[file], cells[source]);
+  }
+  return out;
+}
+
 /**
  * The pairs of one subset of a data set laid out as `<dir>/images`, `<dir>/masks`, `<dir>/splits.json`;
- * every pair when `subset` is absent. Throws PleuraError when the subset or its files are missing.
+ * every pair when `subset` is absent. Each item carries `<dir>/labels/<name>` when that label image
+ * exists (heart overlap) and its metadata.csv `source` (per-source means). Throws PleuraError when the subset or its files are missing.
  */
-export async function listEvaluationItems(dataDir: string, subset?: string): Promise<EvaluationItem[]> {
-  const pairs = await listPairs(join(dataDir, 'images'), join(dataDir, 'masks'));
+export async function listEvaluationItems(dataDir: string, subset?: string, splitFile?: string): Promise<EvaluationItem[]> {
+  const sources = await sourcesByFile(dataDir);
+  const pairs: EvaluationItem[] = (await listPairs(join(dataDir, 'images'), join(dataDir, 'masks'))).map((p) => {
+    const labelPath = join(dataDir, 'labels', p.name);
+    const group = sources.get(p.name);
+    return { ...p, ...(existsSync(labelPath) ? { labelPath } : {}), ...(group ? { group } : {}) };
+  });
   if (!subset) return pairs;
-  const splits = await readSplits(dataDir);
+  const splits = await readSplits(dataDir, splitFile);
   const names = splits?.[subset];
   if (!names) throw new PleuraError('not-found', `${dataDir} has no subset '${subset}' in splits.json`);
   const byName = new Map(pairs.map((p) => [p.name, p]));

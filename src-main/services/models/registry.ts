@@ -26,7 +26,7 @@ export type ActivationListener = (model: ResolvedModel | null) => void;
 /** The model registry: shipped versions (read-only) plus the project's (or the user's) own versions. */
 export interface ModelRegistry {
   list(): Promise<ModelVersion[]>;
-  /** The active version: the chosen one, else the first built-in model; null when there is none. */
+  /** The active version: the chosen one, else the newest built-in model; null when there is none. */
   active(): Promise<ModelVersion | null>;
   /**
    * A version by key (`id@version`), by id (its active or newest version), by folder or ONNX/manifest
@@ -70,10 +70,13 @@ function createRegistry(ctx: AppContext): ModelRegistry {
   const versionsDir = () => getSession(ctx).current()?.modelsDir ?? join(ctx.dataDir, 'models');
   const all = async () => [...(await scanVersions(ctx.builtinModelsDir, true)), ...(await scanVersions(versionsDir(), false))];
 
+  // Without an explicit choice the NEWEST built-in version is active (versions are sorted by createdAt),
+  // so an update that ships a new default model switches new predictions to it, while a store that chose
+  // a version (registry.json `active`) keeps it and older built-ins stay listed for rollback.
   const activeOf = async (versions: StoredVersion[]) => {
     const state = await readState(versionsDir());
     const chosen = state.active ? versions.find((v) => v.key === state.active) : undefined;
-    return chosen ?? versions.find((v) => v.builtIn) ?? null;
+    return chosen ?? versions.filter((v) => v.builtIn).at(-1) ?? null;
   };
 
   const notify = async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, confusion, dice, f1, iou, lungMetrics, meanMetrics, precision, recall, segmentationMetrics } from '../../../../src-shared/metrics/overlap';
+import { accuracy, confusion, dice, f1, iou, lungMetrics, meanMetrics, precision, recall, segmentationMetrics, shareInsideLabel } from '../../../../src-shared/metrics/overlap';
 import { parseMask } from '../../../helpers/ascii-mask';
 
 describe('confusion and overlap metrics', () => {
@@ -51,5 +51,14 @@ describe('confusion and overlap metrics', () => {
 
   it('rejects masks of different sizes', () => {
     expect(() => confusion(new Uint8Array(3), new Uint8Array(4))).toThrow(RangeError);
+  });
+});
+
+describe('shareInsideLabel', () => {
+  it('is the share of mask pixels on the given label, 0 for an empty mask', () => {
+    const labels = Uint8Array.from([0, 3, 3, 1, 2, 3]);
+    expect(shareInsideLabel(Uint8Array.from([1, 1, 0, 1, 0, 0]), labels, 3)).toBeCloseTo(1 / 3, 12);
+    expect(shareInsideLabel(new Uint8Array(6), labels, 3)).toBe(0);
+    expect(() => shareInsideLabel(new Uint8Array(5), labels, 3)).toThrow(RangeError);
   });
 });
