@@ -1,20 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeMessage, encodeMessage, type WireRequest } from '../../src-shared/api/wire';
+import { encodeMessage } from '../../src-shared/api/wire';
 import type { Api } from '../../src-shared/api';
 import type { AppContext } from '../services/context';
-import { dispatch } from './dispatch';
+import { MAX_INFLIGHT_MESSAGE_BYTES, MAX_MESSAGE_BYTES } from '../services/images/limits';
+import { ByteBudget } from './byte-budget';
+import { parseRequestTarget } from './request-url';
+import { refuse, serveRendererFile } from './static-files';
+import { serveApiConnection } from './ws-api';
 
 const TOKEN_COOKIE = 'pleura_token';
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.map': 'application/json',
-};
 
 export interface ServeOptions {
   ctx: AppContext;
@@ -76,11 +74,6 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   let origin = '';
   const allowedHosts = new Set<string>();
 
-  const refuse = (res: ServerResponse, status: number, message: string) => {
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(message);
-  };
-
   const authorised = (req: IncomingMessage, url: URL): boolean => {
     if (!allowedHosts.has(req.headers.host ?? '')) return false;
     const requestOrigin = req.headers.origin;
@@ -88,71 +81,78 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     return sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req), token);
   };
 
-  const server = createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
-      if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the URL that `pleura serve` printed (it carries the access token).');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
-      const headers: Record<string, string> = {
-        'content-security-policy': contentSecurityPolicy(origin),
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-        'cache-control': 'no-store',
-      };
-      if (url.searchParams.has('token')) {
-        headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-      }
-      const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-      const file = normalize(join(options.rendererDir, relative));
-      if (!file.startsWith(normalize(options.rendererDir) + sep)) return refuse(res, 404, 'Not found');
-      const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) return refuse(res, 404, 'Not found');
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': String(body.length) });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch (error) {
-      refuse(res, 500, `Internal error: ${(error as Error).message}`);
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = parseRequestTarget(req.url, origin);
+    if (!url) return refuse(res, 400, 'Bad request');
+    if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the URL that `pleura serve` printed (it carries the access token).');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
+    const headers: Record<string, string> = {
+      'content-security-policy': contentSecurityPolicy(origin),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+      'cache-control': 'no-store',
+    };
+    if (url.searchParams.has('token')) {
+      headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
+    await serveRendererFile(req, res, url, options.rendererDir, headers);
+  };
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      console.error('serve: a request failed', error);
+      refuse(res, 500, 'Internal error');
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 2 ** 20 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  wss.on('error', (error) => console.warn(`serve: WebSocket server error: ${error.message}`));
+  const budget = new ByteBudget(MAX_INFLIGHT_MESSAGE_BYTES);
   const sockets = new Set<WebSocket>();
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/api' || !authorised(req, url) || !req.headers.origin) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      socket.destroy();
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = parseRequestTarget(req.url, origin);
+    if (!url || url.pathname !== '/api' || !authorised(req, url) || !req.headers.origin) {
+      socket.end(`HTTP/1.1 ${url ? '403 Forbidden' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      ws.on('message', async (data, isBinary) => {
-        if (!isBinary) return ws.close(1003, 'binary messages only');
-        let request: WireRequest;
-        try {
-          const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-          request = decodeMessage(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)) as WireRequest;
-        } catch {
-          return ws.close(1007, 'malformed message');
-        }
-        const result = await dispatch(options.api, String(request.domain), String(request.method), request.args);
-        if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ id: request.id, result }));
-      });
+      serveApiConnection(ws, socket, options.api, budget);
     });
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // the raw socket has no error listener once http hands it over: one here keeps a reset from crashing
+    socket.on('error', () => socket.destroy());
+    try {
+      handleUpgrade(req, socket, head);
+    } catch (error) {
+      console.error('serve: an upgrade failed', error);
+      socket.destroy();
+    }
   });
 
   const offEvents = options.ctx.events.onAny((event, payload) => {
-    const message = encodeMessage({ event, payload });
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(message);
+    let message: Uint8Array;
+    try {
+      message = encodeMessage({ event, payload });
+    } catch (error) {
+      return console.error(`serve: event ${event} could not be encoded`, error);
+    }
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(message, () => undefined);
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  server.on('error', (error) => console.error(`serve: server error: ${error.message}`));
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts.add(`127.0.0.1:${port}`).add(`localhost:${port}`);

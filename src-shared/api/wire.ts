@@ -21,6 +21,7 @@ function typedName(value: unknown): TypedName | null {
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
 /** Encodes a JSON-like value with typed arrays into one binary message. */
 export function encodeMessage(value: unknown): Uint8Array {
@@ -59,9 +60,12 @@ export function decodeMessage(bytes: Uint8Array): unknown {
   const header = utf8Decode(bytes.subarray(4, 4 + headerLength));
   return JSON.parse(header, (_key, value: unknown) => {
     if (value && typeof value === 'object' && '$ta' in value) {
-      const [name, byteOffset, length] = (value as { $ta: [TypedName, number, number] }).$ta;
-      const Ctor = constructors[name];
-      if (!Ctor) throw new Error(`unknown typed array ${String(name)}`);
+      const entry = (value as { $ta: unknown }).$ta;
+      if (!Array.isArray(entry) || entry.length !== 3) throw new Error('malformed typed array entry');
+      const [name, byteOffset, length] = entry as [unknown, unknown, unknown];
+      if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(constructors, name)) throw new Error(`unknown typed array ${String(name)}`);
+      if (!isCount(byteOffset) || !isCount(length)) throw new Error('malformed typed array offset or length');
+      const Ctor = constructors[name as TypedName];
       const byteLength = length * Ctor.BYTES_PER_ELEMENT;
       const from = start + byteOffset;
       if (from + byteLength > bytes.byteLength) throw new Error('message body truncated');

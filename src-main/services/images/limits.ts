@@ -1,15 +1,51 @@
 import { PleuraError } from '../../../src-shared/api/result';
 
+/*
+ * The memory budget: every number that bounds what one file or one request may cost, in one place.
+ * The README's security section quotes these. The goal is that any single file or request stays under
+ * 1.5 GB of process memory (resident peak), whatever its bytes say:
+ *
+ *   file bytes read (MAX_FILE_BYTES)                                  <= 256 MiB
+ *   + inflated dataset of a deflated DICOM (header-bounded, one copy) <= 256 MiB + slack
+ *   + decoded samples of one frame (MAX_FRAME_SAMPLE_BYTES)           <= 256 MiB
+ *   + the widest pixel array made from them (Float32/Int32 per pixel) <= 4 bytes x 64 Mpx = 256 MiB
+ *   ≈ 1 GiB worst case for the biggest legal file, plus the runtime (~150 MB).
+ *
+ * A WebSocket message carries at most one file's worth (MAX_MESSAGE_BYTES) and all messages being
+ * received or decoded at once share MAX_INFLIGHT_MESSAGE_BYTES, so concurrent uploads queue instead of
+ * adding up.
+ */
+
 /** Largest side we open; chest X-rays are 2-4k, mammograms reach ~5k. Larger is a bomb or damage. */
 export const MAX_SIDE_PX = 16384;
-/** Largest pixel count of one frame (100 Mpx, ~400 MB as Float32). */
-export const MAX_FRAME_PIXELS = 100_000_000;
+/** Largest pixel count of one frame: 64 Mpx (8k x 8k), twice the largest detector in use. */
+export const MAX_FRAME_PIXELS = 64 * 2 ** 20;
+/** Largest decoded sample bytes of one frame (width x height x samples x bytes per sample). */
+export const MAX_FRAME_SAMPLE_BYTES = 256 * 2 ** 20;
 /** Largest decoded size of all frames together (a multi-frame file is decoded one frame at a time). */
-export const MAX_TOTAL_BYTES = 4 * 2 ** 30;
+export const MAX_TOTAL_BYTES = 1024 * 2 ** 20;
+/** Largest image file read from disk or received as an upload: films are tens to hundreds of MB. */
+export const MAX_FILE_BYTES = 256 * 2 ** 20;
+/**
+ * Bytes a deflated DICOM dataset may inflate to beyond what its pixel data needs: the attributes
+ * before and after the pixel data (private tags, overlays, icons, signatures).
+ */
+export const INFLATE_SLACK_BYTES = 16 * 2 ** 20;
+/** Largest inflated dataset at all; the header-derived bound is usually far smaller. */
+export const MAX_INFLATED_BYTES = MAX_FILE_BYTES + INFLATE_SLACK_BYTES;
+/** Largest WebSocket message: one upload of the largest file plus its header. */
+export const MAX_MESSAGE_BYTES = MAX_FILE_BYTES + 2 ** 20;
+/** Largest JSON header of a WebSocket message (typed arrays travel after it, outside the JSON). */
+export const MAX_MESSAGE_HEADER_BYTES = 8 * 2 ** 20;
+/** All WebSocket message bytes being received or decoded at once, over all connections. */
+export const MAX_INFLIGHT_MESSAGE_BYTES = MAX_MESSAGE_BYTES + 64 * 2 ** 20;
+/** How long reading one file may take before it is given up (a stalled network share, a device). */
+export const READ_TIMEOUT_MS = 60_000;
 
 /**
  * Decompression-bomb guard, called before anything is allocated: rejects images whose header
- * declares absurd dimensions, with the numbers in the message.
+ * declares absurd dimensions, with the numbers in the message. `bytesPerPixel` is samples x bytes per
+ * sample of the decoded frame.
  */
 export function checkDimensions(name: string, size: { widthPx: number; heightPx: number; frames?: number; bytesPerPixel?: number }): void {
   const { widthPx, heightPx } = size;
@@ -19,10 +55,14 @@ export function checkDimensions(name: string, size: { widthPx: number; heightPx:
   if (widthPx > MAX_SIDE_PX || heightPx > MAX_SIDE_PX || widthPx * heightPx > MAX_FRAME_PIXELS) {
     throw new PleuraError(
       'unsupported',
-      `"${name}" declares ${widthPx} x ${heightPx} pixels, more than Pleura opens safely (at most ${MAX_SIDE_PX} px a side and ${MAX_FRAME_PIXELS / 1e6} Mpx).`,
+      `"${name}" declares ${widthPx} x ${heightPx} pixels, more than Pleura opens safely (at most ${MAX_SIDE_PX} px a side and ${Math.round(MAX_FRAME_PIXELS / 1e6)} Mpx).`,
     );
   }
-  const total = widthPx * heightPx * (size.frames ?? 1) * (size.bytesPerPixel ?? 1);
+  const frameBytes = widthPx * heightPx * (size.bytesPerPixel ?? 1);
+  if (frameBytes > MAX_FRAME_SAMPLE_BYTES) {
+    throw new PleuraError('unsupported', `"${name}" declares ${widthPx} x ${heightPx} pixels of ${size.bytesPerPixel} bytes (${Math.round(frameBytes / 2 ** 20)} MiB a frame), more than Pleura opens safely (${MAX_FRAME_SAMPLE_BYTES / 2 ** 20} MiB).`);
+  }
+  const total = frameBytes * (size.frames ?? 1);
   if (total > MAX_TOTAL_BYTES) {
     throw new PleuraError('unsupported', `"${name}" declares ${size.frames} frames of ${widthPx} x ${heightPx} pixels (${Math.round(total / 2 ** 20)} MiB), more than Pleura opens safely.`);
   }

@@ -12,7 +12,7 @@ function corrupt(name: string, format: string | undefined, error: unknown): Pleu
   const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const kind = format ? format.toUpperCase() : 'image';
   if (/pixel limit/i.test(detail)) {
-    return new PleuraError('unsupported', `"${name}" is larger than Pleura opens safely (more than ${MAX_FRAME_PIXELS / 1e6} Mpx).`);
+    return new PleuraError('unsupported', `"${name}" is larger than Pleura opens safely (more than ${Math.round(MAX_FRAME_PIXELS / 1e6)} Mpx).`);
   }
   if (/unsupported image format/i.test(detail)) return new PleuraError('unsupported', `"${name}" is not an image Pleura can open (PNG, JPEG, TIFF, or DICOM).`);
   return new PleuraError('corrupt', `"${name}" is a damaged or truncated ${kind} file (${detail}).`);
@@ -26,7 +26,8 @@ async function rasterMetadata(bytes: Uint8Array, name: string): Promise<sharp.Me
     throw corrupt(name, undefined, error);
   }
   if (!metadata.width || !metadata.height) throw new PleuraError('corrupt', `"${name}" has no readable image size.`);
-  checkDimensions(name, { widthPx: metadata.width, heightPx: metadata.height });
+  // what decodeRaster will allocate: one (grey) or three (RGB) samples of one or two bytes per pixel
+  checkDimensions(name, { widthPx: metadata.width, heightPx: metadata.height, bytesPerPixel: (isGrey(metadata) ? 1 : 3) * (is16Bit(metadata) ? 2 : 1) });
   return metadata;
 }
 
@@ -54,6 +55,14 @@ function metaFrom(metadata: sharp.Metadata): Omit<ImageMeta, 'imageId'> {
   };
 }
 
+/** The raw samples of sharp's output as 8- or 16-bit words; viewed in place when aligned. */
+function samplesOf(buffer: Buffer, deep: boolean): Uint8Array | Uint16Array {
+  if (!deep) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  const words = Math.floor(buffer.length / 2);
+  if (buffer.byteOffset % 2 === 0) return new Uint16Array(buffer.buffer, buffer.byteOffset, words);
+  return new Uint16Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + 2 * words));
+}
+
 /** Metadata of a PNG/JPEG/TIFF from its header only (size after EXIF orientation, grey or RGB, depth). */
 export async function readRasterMeta(bytes: Uint8Array, name: string): Promise<Omit<ImageMeta, 'imageId'>> {
   return metaFrom(await rasterMetadata(bytes, name));
@@ -79,10 +88,14 @@ export async function decodeRaster(bytes: Uint8Array, name: string): Promise<{ m
   const { info, data: buffer } = result;
   const channels = info.channels === 1 ? 1 : 3;
   const count = info.width * info.height * channels;
-  const data = deep ? new Uint16Array(count) : new Uint8Array(count);
-  const source = deep ? new Uint16Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length)) : buffer;
-  if (info.channels === channels) data.set(source.subarray(0, count));
-  else for (let i = 0, o = 0; o < count; i += info.channels, o += channels) for (let c = 0; c < channels; c++) data[o + c] = source[i + c];
+  const source = samplesOf(buffer, deep);
+  // sharp's output buffer is the pixel array itself when its layout is already ours: no second copy
+  let data: Uint8Array | Uint16Array;
+  if (info.channels === channels && source.length >= count) data = source.subarray(0, count);
+  else {
+    data = deep ? new Uint16Array(count) : new Uint8Array(count);
+    for (let i = 0, o = 0; o < count; i += info.channels, o += channels) for (let c = 0; c < channels; c++) data[o + c] = source[i + c];
+  }
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < data.length; i++) {

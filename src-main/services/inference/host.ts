@@ -14,6 +14,14 @@ export interface ModelToLoad {
   manifest: ModelManifest;
 }
 
+/**
+ * Stack of the inference worker thread. Creating an ONNX Runtime session walks the process command
+ * line (/proc/self/cmdline) recursively on the calling thread, about 250 bytes of stack per character:
+ * with Node's 4 MB default, `pleura predict` with ~240 film paths (13 KB of arguments) died with a
+ * segmentation fault. 64 MB covers ~250 KB of arguments; it is address space, touched only as used.
+ */
+export const INFERENCE_WORKER_STACK_MB = 64;
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface Pending {
@@ -35,7 +43,7 @@ export class InferenceHost {
   /** Times the worker stopped unexpectedly (tests and diagnostics). */
   crashes = 0;
 
-  constructor(private readonly spawn: () => Worker = () => spawnWorker('inference')) {}
+  constructor(private readonly spawn: () => Worker = () => spawnWorker('inference', { resourceLimits: { stackSizeMb: INFERENCE_WORKER_STACK_MB } })) {}
 
   private start(): Worker {
     if (this.worker) return this.worker;

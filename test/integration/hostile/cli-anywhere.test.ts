@@ -1,0 +1,29 @@
+// `pleura predict` run as a user would: from a folder outside the checkout, through a symlinked bin
+// (what `npm link` makes), with hundreds of paths on the command line. Before, the worker bootstrap
+// resolved tsx from the working directory ("Cannot find package 'tsx'"), and ~240 paths made ONNX
+// Runtime overflow the inference worker's stack (it walks /proc/self/cmdline): a segmentation fault.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixturePath, repoRoot } from '../../helpers/paths';
+
+describe('pleura predict from anywhere', () => {
+  it('runs from another folder through a symlinked bin with 300 film paths', () => {
+    const work = mkdtempSync(join(tmpdir(), 'pleura-anywhere-'));
+    const bin = join(work, 'pleura');
+    symlinkSync(join(repoRoot, 'bin', 'pleura.mjs'), bin);
+    const film = fixturePath('xray', 'CHNCXR_0005_0.png');
+    // one real film, then 299 long paths that do not exist: the model is loaded for the first (with
+    // the whole command line in place) and the run stops at the second with a one-line error
+    const missing = Array.from({ length: 299 }, (_, i) => join(work, 'films', `film-with-a-long-descriptive-name-${i}.png`));
+    const out = join(work, 'out');
+    const result = spawnSync(process.execPath, [bin, 'predict', film, ...missing, '--out', out, '--no-tta', '--json'], { cwd: work, encoding: 'utf8', timeout: 240_000 });
+    expect(result.signal, result.stderr).toBeNull();
+    expect(result.stderr).not.toMatch(/Cannot find package|Segmentation|internal error/);
+    expect(result.stderr).toContain(`${missing[0]}: no such file`);
+    expect(result.status).toBe(1);
+    expect(existsSync(join(out, 'CHNCXR_0005_0.png'))).toBe(true);
+  });
+});
