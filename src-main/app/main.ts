@@ -6,6 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { allChannels } from '../../src-shared/api';
 import { createAppContext } from '../services/create-context';
 import { createHandlers } from '../transport/handlers';
+import { PACS_CONNECTIONS_KEY } from '../services/pacs/handlers';
+import { PacsConnectionStore } from '../services/pacs/connections';
+import { safeStorageCodec } from './pacs-secrets';
 import { dispatch } from '../transport/dispatch';
 import { buildMenu } from './menu';
 
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const ctx = createAppContext({ transport: 'electron', dataDir: join(app.getPath('userData'), 'data') });
+  ctx.services.set(PACS_CONNECTIONS_KEY, new PacsConnectionStore(join(app.getPath('userData'), 'pacs.json'), safeStorageCodec()));
   const api = createHandlers(ctx);
   for (const { domain, method, channel } of allChannels()) {
     ipcMain.handle(channel, async (event, args: unknown) => {

@@ -28,3 +28,18 @@ export interface CliCommand {
   allowPositionals: boolean;
   run(args: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] }, io: CliIo): Promise<number | void>;
 }
+
+/**
+ * A command with subcommands (`pleura project import ...`): each subcommand is a {@link CliCommand}
+ * in its own file, listed in the group's `subcommands`, so one is added without touching the others.
+ */
+export interface CliGroup {
+  name: string;
+  summary: string;
+  subcommands: CliCommand[];
+}
+
+/** True for a group of subcommands. */
+export function isGroup(command: CliCommand | CliGroup): command is CliGroup {
+  return 'subcommands' in command;
+}

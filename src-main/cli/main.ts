@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PleuraError } from '../../src-shared/api/result';
-import { UsageError, type CliCommand, type CliIo } from './command';
+import { UsageError, isGroup, type CliCommand, type CliGroup, type CliIo } from './command';
 import { commands } from './registry';
 
 function makeIo(json: boolean): CliIo {
@@ -37,6 +37,11 @@ function topHelp(): string {
   ].join('\n');
 }
 
+function groupHelp(group: CliGroup): string {
+  const width = Math.max(...group.subcommands.map((c) => c.name.length));
+  return [`${group.summary}`, '', `Usage: pleura ${group.name} <subcommand> [options]`, '', 'Subcommands:', ...group.subcommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)].join('\n');
+}
+
 function commandHelp(command: CliCommand): string {
   return `${command.summary}\n\nUsage: ${command.usage}\n`;
 }
@@ -49,11 +54,28 @@ export async function runCli(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') return runCli(['version']);
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const found = commands.find((c) => c.name === name);
+  if (!found) {
     process.stderr.write(`pleura: unknown command '${name}'. Run 'pleura --help' for the list.\n`);
     return 2;
   }
+  if (isGroup(found)) {
+    const [sub, ...subRest] = rest;
+    if (!sub || sub === '--help' || sub === '-h') {
+      process.stdout.write(`${groupHelp(found)}\n`);
+      return sub ? 0 : 2;
+    }
+    const subcommand = found.subcommands.find((c) => c.name === sub);
+    if (!subcommand) {
+      process.stderr.write(`pleura ${name}: unknown subcommand '${sub}'. Run 'pleura ${name} --help' for the list.\n`);
+      return 2;
+    }
+    return runCommand(`${name} ${sub}`, subcommand, subRest);
+  }
+  return runCommand(name, found, rest);
+}
+
+async function runCommand(name: string, command: CliCommand, rest: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

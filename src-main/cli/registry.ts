@@ -1,4 +1,4 @@
-import type { CliCommand } from './command';
+import type { CliCommand, CliGroup } from './command';
 import { versionCommand } from './commands/version';
 import { serveCommand } from './commands/serve';
 import { infoCommand } from './commands/info';
@@ -8,12 +8,14 @@ import { predictCommand } from './commands/predict';
 import { paperCommand } from './commands/paper';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
+import { pacsCommand } from './commands/pacs';
+import { projectCommand } from './commands/project';
 
 /**
  * Every `pleura` subcommand. Each lives in src-main/cli/commands/<name>.ts and is added here by the
  * part of Pleura that implements it.
  */
-export const commands: CliCommand[] = [
+export const commands: (CliCommand | CliGroup)[] = [
   versionCommand,
   serveCommand,
   infoCommand,
@@ -23,4 +25,6 @@ export const commands: CliCommand[] = [
   paperCommand,
   trainCommand,
   evalCommand,
+  projectCommand,
+  pacsCommand,
 ];

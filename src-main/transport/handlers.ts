@@ -8,6 +8,7 @@ import { createInferenceHandlers } from '../services/inference/handlers';
 import { createTrainingHandlers } from '../services/training/handlers';
 import { createModelsHandlers } from '../services/models/handlers';
 import { createJobsHandlers } from '../services/jobs/handlers';
+import { createPacsHandlers } from '../services/pacs/handlers';
 
 /** The whole contract implemented by main-side services; both transports serve this object. */
 export function createHandlers(ctx: AppContext): Api {
@@ -20,5 +21,6 @@ export function createHandlers(ctx: AppContext): Api {
     training: createTrainingHandlers(ctx),
     models: createModelsHandlers(ctx),
     jobs: createJobsHandlers(ctx),
+    pacs: createPacsHandlers(ctx),
   };
 }

@@ -14,6 +14,7 @@ import { inferenceSchemas, type InferenceApi } from './inference';
 import { trainingSchemas, type TrainingApi } from './training';
 import { modelsSchemas, type ModelsApi } from './models';
 import { jobsSchemas, type JobsApi } from './jobs';
+import { pacsSchemas, type PacsApi } from './pacs';
 
 export * from './result';
 export type * from './system';
@@ -24,6 +25,7 @@ export type * from './inference';
 export type * from './training';
 export type * from './models';
 export type * from './jobs';
+export type * from './pacs';
 export type * from '../jobs/events';
 
 /** Everything main implements, by domain. Methods throw PleuraError for expected failures. */
@@ -36,6 +38,7 @@ export interface Api {
   training: TrainingApi;
   models: ModelsApi;
   jobs: JobsApi;
+  pacs: PacsApi;
 }
 
 export type Domain = keyof Api;
@@ -58,6 +61,7 @@ export const apiSchemas = {
   training: trainingSchemas,
   models: modelsSchemas,
   jobs: jobsSchemas,
+  pacs: pacsSchemas,
 } satisfies ApiSchemas;
 
 /** Every domain with its method names, derived from the schemas. */

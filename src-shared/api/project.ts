@@ -63,7 +63,8 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-export type ExportFormat = 'png' | 'coco' | 'dicom-seg' | 'nnunet' | 'csv';
+/** `dicom-sr` writes a TID 1500 lung-area report per image together with the SEG it references. */
+export type ExportFormat = 'png' | 'coco' | 'dicom-seg' | 'dicom-sr' | 'nnunet' | 'csv';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -106,7 +107,7 @@ export interface ProjectApi {
   exportData(options: ExportOptions): Promise<ExportReport>;
 }
 
-const exportFormat = z.enum(['png', 'coco', 'dicom-seg', 'nnunet', 'csv']);
+const exportFormat = z.enum(['png', 'coco', 'dicom-seg', 'dicom-sr', 'nnunet', 'csv']);
 
 export const projectSchemas = {
   create: z.tuple([z.string().min(1), z.object({ name: z.string().optional(), copyImages: z.boolean().optional(), userName: z.string().optional() })]),

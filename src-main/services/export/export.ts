@@ -10,6 +10,7 @@ import { exportPng, exportNnunet } from './raster';
 import { exportCoco } from './coco';
 import { exportCsv } from './csv';
 import { exportDicomSeg } from './dicom-seg';
+import { exportDicomSr } from './dicom-sr';
 
 /** One image to export with its latest mask and the name its files get. */
 export interface ExportItem {
@@ -86,6 +87,9 @@ export async function exportProject(store: ProjectStore, options: ExportOptions)
       break;
     case 'dicom-seg':
       await exportDicomSeg(job);
+      break;
+    case 'dicom-sr':
+      await exportDicomSr(job);
       break;
   }
   await store.appendAudit('export', { format: options.format, outDir, files: report.files.length, skipped: report.skipped.length, deidentified: !!options.deidentify });

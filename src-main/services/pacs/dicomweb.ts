@@ -146,18 +146,20 @@ export function parseMultipart(bytes: Uint8Array, contentType: string): Uint8Arr
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const delimiter = Buffer.from(`--${match[1]}`);
   const parts: Uint8Array[] = [];
+  const cutOff = () => new PleuraError('corrupt', 'The PACS answer ended inside a part: the transfer was cut off.');
   let at = body.indexOf(delimiter);
   while (at >= 0) {
     const afterDelimiter = at + delimiter.length;
-    if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break;
+    // Only the closing delimiter proves the answer is complete.
+    if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') return parts;
     const headersEnd = body.indexOf('\r\n\r\n', afterDelimiter);
-    if (headersEnd < 0) break;
+    if (headersEnd < 0) throw cutOff();
     const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headersEnd + 4);
-    if (next < 0) throw new PleuraError('corrupt', 'The PACS answer ended inside a part: the transfer was cut off.');
+    if (next < 0) throw cutOff();
     parts.push(new Uint8Array(body.subarray(headersEnd + 4, next)));
     at = next + 2;
   }
-  return parts;
+  throw cutOff();
 }
 
 /** The first value of a tag as a string ('' when absent); person names give their alphabetic form. */
