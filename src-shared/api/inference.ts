@@ -32,14 +32,19 @@ export interface UncertaintyMap {
 export interface InferenceApi {
   /** Predicts one image now and stores the mask as a new revision. */
   predictImage(imageId: string, options: { modelId?: string; tta?: boolean }): Promise<PredictionResult>;
-  /** Starts a batch job over images (all unpredicted ones when `imageIds` is omitted); returns its job id. */
-  predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean }): Promise<{ jobId: string }>;
+  /**
+   * Starts a batch job and returns its job id. Without `imageIds`: the films with no mask yet, or with
+   * `scope: 'not-approved'` every film whose mask is a model's and not approved (re-predict after a
+   * promotion). A batch never replaces an approved mask, a user's correction or an imported mask; such
+   * films, also when named in `imageIds`, are skipped and listed in the job's result.
+   */
+  predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean; scope?: 'unpredicted' | 'not-approved' }): Promise<{ jobId: string }>;
   /** The uncertainty map of the image's latest prediction, or null. */
   uncertaintyMap(imageId: string): Promise<UncertaintyMap | null>;
 }
 
 export const inferenceSchemas = {
   predictImage: z.tuple([z.string().min(1), z.object({ modelId: z.string().optional(), tta: z.boolean().optional() })]),
-  predictBatch: z.tuple([z.object({ imageIds: z.array(z.string()).optional(), modelId: z.string().optional(), tta: z.boolean().optional() })]),
+  predictBatch: z.tuple([z.object({ imageIds: z.array(z.string()).optional(), modelId: z.string().optional(), tta: z.boolean().optional(), scope: z.enum(['unpredicted', 'not-approved']).optional() })]),
   uncertaintyMap: z.tuple([z.string().min(1)]),
 };

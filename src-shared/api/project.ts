@@ -51,7 +51,25 @@ export interface ImportReport {
   imported: ImageRecord[];
   duplicates: { path: string; existingId: string }[];
   rejected: { path: string; reason: string }[];
+  /** Masks imported with their films (as reference revisions; the film goes to "in review"). */
+  masks?: { path: string; imageId: string }[];
+  /** Masks found beside the films and left alone (`masks: 'ignore'`). */
+  masksIgnored?: number;
 }
+
+/**
+ * What an import by path would find, before anything is written: the films, the mask PNGs beside them
+ * (`<stem>_mask.png`, `masks/<stem>.png`, `../masks/<name>`), and files already in the project. The UI
+ * shows it and asks what to do with the masks; nothing is ever taken silently.
+ */
+export interface ImportScan {
+  images: { path: string; mask: string | null }[];
+  duplicates: { path: string; existingId: string }[];
+  rejected: { path: string; reason: string }[];
+}
+
+/** How an import by path treats masks found beside the films: import them, or leave them (default). */
+export type ImportMasks = 'import' | 'ignore';
 
 /** One audit-log entry: who did what, when. */
 export interface AuditEntry {
@@ -99,7 +117,9 @@ export interface ProjectApi {
   current(): Promise<ProjectSummary | null>;
   listImages(): Promise<ImageRecord[]>;
   /** Imports files or folders (recursive) by path on the main side's disk. */
-  importPaths(paths: string[], options: { copy?: boolean; recursive?: boolean }): Promise<ImportReport>;
+  importPaths(paths: string[], options: { copy?: boolean; recursive?: boolean; masks?: ImportMasks }): Promise<ImportReport>;
+  /** Looks at what importPaths would import (films, masks beside them, duplicates); writes nothing. */
+  scanImport(paths: string[], options: { recursive?: boolean }): Promise<ImportScan>;
   /** Imports files given as bytes (drag and drop, browser upload). */
   importFiles(files: FilePayload[]): Promise<ImportReport>;
   setStatus(imageId: string, status: ReviewStatus): Promise<ImageRecord>;
@@ -115,7 +135,8 @@ export const projectSchemas = {
   close: z.tuple([]),
   current: z.tuple([]),
   listImages: z.tuple([]),
-  importPaths: z.tuple([z.array(z.string().min(1)).min(1), z.object({ copy: z.boolean().optional(), recursive: z.boolean().optional() })]),
+  importPaths: z.tuple([z.array(z.string().min(1)).min(1), z.object({ copy: z.boolean().optional(), recursive: z.boolean().optional(), masks: z.enum(['import', 'ignore']).optional() })]),
+  scanImport: z.tuple([z.array(z.string().min(1)).min(1), z.object({ recursive: z.boolean().optional() })]),
   importFiles: z.tuple([z.array(z.object({ name: z.string().min(1), bytes: z.instanceof(Uint8Array) })).min(1)]),
   setStatus: z.tuple([z.string().min(1), z.enum(reviewStatuses)]),
   audit: z.tuple([z.object({ limit: z.number().int().positive().optional(), imageId: z.string().optional() })]),

@@ -86,8 +86,24 @@ describe('inference on a project', () => {
     const batch = inference.predictBatch({ imageIds: imageIds.slice(1), modelId: modelDir });
     const outcome = await batch.done;
     off();
-    expect(outcome).toEqual({ predicted: imageIds.length - 1, failed: [] });
+    expect(outcome).toEqual({ predicted: imageIds.length - 1, failed: [], skipped: [] });
     expect(fractions.at(-1)).toBe(1);
     for (const id of imageIds.slice(1)) expect(getSession(ctx).require().getImage(id).status).toBe('predicted');
+  });
+
+  it('a batch never replaces an imported mask or an approved one; "not approved" re-predicts only model masks', async () => {
+    const store = getSession(ctx).require();
+    const report = await importPaths(store, [fixturePath('project', 'images')], { copy: true, masks: 'import' });
+    expect(report.masks).toHaveLength(2);
+    const imported = report.imported.map((r) => r.id);
+    for (const id of imported) expect(store.getImage(id)).toMatchObject({ status: 'in-review', hasReference: true });
+    const keptRevisions = imported.map((id) => store.getImage(id).latestRevisionId);
+    const named = await inference.predictBatch({ imageIds: imported, modelId: modelDir, tta: false }).done;
+    expect(named).toEqual({ predicted: 0, failed: [], skipped: imported });
+    const again = await inference.predictBatch({ scope: 'not-approved', modelId: modelDir, tta: false }).done;
+    expect(again.predicted).toBe(imageIds.length - 1);
+    expect(imported.map((id) => store.getImage(id).latestRevisionId)).toEqual(keptRevisions);
+    expect(store.getImage(imageIds[0]).status).toBe('approved');
+    expect((await inference.predictBatch({ modelId: modelDir }).done).predicted).toBe(0);
   });
 });

@@ -41,7 +41,7 @@ describe('project export round-trips', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir('pleura-export-'));
     store = await ProjectStore.create(join(dir, 'project'));
-    const folder = await importPaths(store, [fixturePath('project', 'images')], {});
+    const folder = await importPaths(store, [fixturePath('project', 'images')], { masks: 'import' });
     expect(folder.rejected).toEqual([]);
     expect(folder.imported.every((r) => r.hasReference && r.areas!.totalPx > 0)).toBe(true);
     const withPhi = dicomWithPhi();

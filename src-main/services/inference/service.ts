@@ -1,6 +1,8 @@
 import sharp from 'sharp';
+import { batchMayPredict } from './batch-policy';
 import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
 import type { PredictionResult, UncertaintyMap } from '../../../src-shared/api/inference';
+import type { ImageRecord } from '../../../src-shared/api/project';
 import { PleuraError } from '../../../src-shared/api/result';
 import { lungMeasurements } from '../../../src-shared/metrics';
 import { service, type AppContext } from '../context';
@@ -24,7 +26,7 @@ export interface InferenceService {
   predictPixels(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { model?: string; tta?: boolean }): Promise<PixelsPrediction>;
   predictImage(imageId: string, options: { modelId?: string; tta?: boolean }): Promise<PredictionResult>;
   /** Starts a batch job; `done` settles when it ends (the job's events carry the same outcome). */
-  predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean }): { jobId: string; done: Promise<BatchOutcome> };
+  predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean; scope?: 'unpredicted' | 'not-approved' }): { jobId: string; done: Promise<BatchOutcome> };
   uncertaintyMap(imageId: string): Promise<UncertaintyMap | null>;
   close(): Promise<void>;
 }
@@ -33,6 +35,8 @@ export interface InferenceService {
 export interface BatchOutcome {
   predicted: number;
   failed: { imageId: string; reason: string }[];
+  /** Films left alone because their mask is approved, a user's or imported (see batchMayPredict). */
+  skipped: string[];
 }
 
 /** The process's inference service (created on first use; registers 'inference.runtime'). */
@@ -95,9 +99,19 @@ function createInferenceService(ctx: AppContext): InferenceService {
 
   const predictBatch: InferenceService['predictBatch'] = (options) => {
     const store = getSession(ctx).require();
-    const imageIds = options.imageIds ?? store.listImages().filter((image) => image.predictedBy === null && image.status === 'new').map((image) => image.id);
+    const mayPredict = (image: ImageRecord) => batchMayPredict(image, store.listRevisions(image.id).at(-1) ?? null);
+    const skipped: string[] = [];
+    let imageIds: string[];
+    if (options.imageIds) {
+      imageIds = options.imageIds.filter((id) => (mayPredict(store.getImage(id)) ? true : (skipped.push(id), false)));
+    } else if (options.scope === 'not-approved') {
+      imageIds = store.listImages().filter(mayPredict).map((image) => image.id);
+    } else {
+      imageIds = store.listImages().filter((image) => image.latestRevisionId === null && image.status === 'new').map((image) => image.id);
+    }
     return ctx.jobs.start('inference', `Predict ${imageIds.length} image(s)`, async (job) => {
-      const outcome: BatchOutcome = { predicted: 0, failed: [] };
+      const outcome: BatchOutcome = { predicted: 0, failed: [], skipped };
+      if (skipped.length > 0) job.log('info', `${skipped.length} image(s) kept: their masks are approved, corrected or imported`);
       job.progress(0, `0 / ${imageIds.length}`);
       for (const [index, imageId] of imageIds.entries()) {
         // Checked before each image: a cancel lets at most the image in flight finish.

@@ -2,6 +2,7 @@ import type { Api } from '../../../src-shared/api';
 import type { AppContext } from '../context';
 import { exportProject } from '../export/export';
 import { importFiles, importPaths } from './import';
+import { scanImport } from './import-scan';
 import { getSession } from './session';
 
 /** Handlers of the `project` domain: the open project, import, review status, audit, export. */
@@ -24,6 +25,7 @@ export function createProjectHandlers(ctx: AppContext): Api['project'] {
     // The store emits a 'changed' event for each image it adds.
     importPaths: (paths, options) => importPaths(session.require(), paths, options),
     importFiles: (files) => importFiles(session.require(), files),
+    scanImport: (paths, options) => scanImport(session.require(), paths, options),
     setStatus: (imageId, status) => session.require().setStatus(imageId, status),
     audit: (options) => session.require().audit(options),
     exportData: (options) => exportProject(session.require(), options),

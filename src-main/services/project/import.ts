@@ -1,7 +1,7 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import type { FilePayload, ImportReport } from '../../../src-shared/api/project';
+import type { FilePayload, ImportMasks, ImportReport } from '../../../src-shared/api/project';
 import type { LabelMask } from '../../../src-shared/api/masks';
 import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
@@ -16,7 +16,7 @@ const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp
 const maskExtensions = ['.png'];
 
 /** A file to import, from disk or dropped: bytes are read lazily for disk files. */
-interface Candidate {
+export interface Candidate {
   /** Path (disk) or name (dropped); shown in the report. */
   label: string;
   name: string;
@@ -32,19 +32,25 @@ interface Candidate {
  * extension or DICOM magic (DICOMDIR indexes and files in `masks/` folders are skipped); paths named
  * explicitly are always tried. Never throws for bad input: each refused file is in `rejected`.
  */
-export async function importPaths(store: ProjectStore, paths: string[], options: { copy?: boolean; recursive?: boolean }): Promise<ImportReport> {
+export async function importPaths(store: ProjectStore, paths: string[], options: { copy?: boolean; recursive?: boolean; masks?: ImportMasks }): Promise<ImportReport> {
   const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
+  const candidates = await collectCandidates(paths, options.recursive ?? true, report);
+  const copy = options.copy ?? store.settings.copyImages;
+  for (const candidate of candidates) await importOne(store, candidate, { copy, masks: options.masks ?? 'ignore' }, report);
+  return report;
+}
+
+/** The files an import by path would try, in order; missing paths and unreadable folders go to `report.rejected`. */
+export async function collectCandidates(paths: string[], recursive: boolean, report: Pick<ImportReport, 'rejected'>): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
   for (const raw of paths) {
     const path = resolve(raw);
     const info = await stat(path).catch(() => null);
     if (!info) report.rejected.push({ path: raw, reason: 'File or folder not found.' });
-    else if (info.isDirectory()) await walk(path, options.recursive ?? true, candidates, report);
+    else if (info.isDirectory()) await walk(path, recursive, candidates, report);
     else candidates.push(diskCandidate(path));
   }
-  const copy = options.copy ?? store.settings.copyImages;
-  for (const candidate of candidates) await importOne(store, candidate, { copy }, report);
-  return report;
+  return candidates;
 }
 
 /** Imports dropped files (always copied). `<stem>_mask.png` or `masks/<stem>.png` pair with `<stem>.*`. */
@@ -60,7 +66,8 @@ export async function importFiles(store: ProjectStore, files: FilePayload[]): Pr
   for (const file of images) {
     const name = basename(file.name.replace(/\\/g, '/'));
     const droppedMask = masks.get(stripExt(name));
-    await importOne(store, { label: file.name, name, read: async () => file.bytes, droppedMask }, { copy: true }, report);
+    // Masks dropped together with their films were handed over on purpose: they are imported (and listed).
+    await importOne(store, { label: file.name, name, read: async () => file.bytes, droppedMask }, { copy: true, masks: 'import' }, report);
   }
   return report;
 }
@@ -76,7 +83,7 @@ export async function importReceived(store: ProjectStore, file: { name: string; 
   return report;
 }
 
-async function walk(dir: string, recursive: boolean, out: Candidate[], report: ImportReport): Promise<void> {
+async function walk(dir: string, recursive: boolean, out: Candidate[], report: Pick<ImportReport, 'rejected'>): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
     report.rejected.push({ path: dir, reason: `Could not read the folder: ${(error as Error).message}` });
     return [];
@@ -110,7 +117,7 @@ async function looksLikeDicom(path: string): Promise<boolean> {
   }
 }
 
-async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean; pacs?: PacsProvenance }, report: ImportReport): Promise<void> {
+async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean; pacs?: PacsProvenance; masks?: ImportMasks }, report: ImportReport): Promise<void> {
   try {
     if (candidate.path) {
       const info = await stat(candidate.path);
@@ -128,11 +135,14 @@ async function importOne(store: ProjectStore, candidate: Candidate, options: { c
     const reference = !options.copy && candidate.path;
     let record = await store.addImage({ name: candidate.name, ...probed, contentHash, origin: candidate.label, ...(reference ? { referencePath: candidate.path } : { bytes }), ...(options.pacs ? { pacs: options.pacs } : {}) });
     const mask = await findReferenceMask(candidate);
-    if (mask) {
+    if (mask && options.masks !== 'import') report.masksIgnored = (report.masksIgnored ?? 0) + 1;
+    else if (mask) {
       try {
         const labels = await decodeMaskPng(mask.bytes, record.widthPx, record.heightPx);
         await store.saveRevision(record.id, labels, { source: { kind: 'reference', file: mask.name }, parentId: null });
-        record = store.getImage(record.id);
+        // A film with a mask is not "new": it waits for the user's review (and approval before training).
+        record = await store.setStatus(record.id, 'in-review');
+        (report.masks ??= []).push({ path: mask.name, imageId: record.id });
       } catch (error) {
         report.rejected.push({ path: mask.name, reason: `Reference mask not imported: ${reasonOf(error)}` });
       }
@@ -160,7 +170,7 @@ function stripExt(name: string): string {
 }
 
 /** A mask PNG next to the image: `<stem>_mask.png`, `masks/<stem>.png`, or `../masks/<name|stem.png>`. */
-async function findReferenceMask(candidate: Candidate): Promise<{ name: string; bytes: Uint8Array } | null> {
+export async function findReferenceMask(candidate: Candidate): Promise<{ name: string; bytes: Uint8Array } | null> {
   if (candidate.droppedMask) return { name: candidate.droppedMask.name, bytes: candidate.droppedMask.bytes };
   if (!candidate.path) return null;
   const dir = dirname(candidate.path);

@@ -36,15 +36,19 @@ export const useInferenceStore = defineStore('inference', () => {
   }
 
   /** Starts a batch job (every unpredicted image when `imageIds` is omitted). */
-  async function predictBatch(imageIds?: string[]): Promise<string | null> {
-    const result = await api.inference.predictBatch({ imageIds, tta: tta.value });
+  async function predictBatch(imageIds?: string[], options: { scope?: 'unpredicted' | 'not-approved' } = {}): Promise<string | null> {
+    const result = await api.inference.predictBatch({ imageIds, tta: tta.value, ...options });
     if (!result.ok) {
       messages.failure('errors.predict', result);
       return null;
     }
     const { jobId } = result.value;
     jobs.track(jobId, 'inference', 'Predict images');
-    void jobs.whenSettled(jobId).then(() => project.refreshImages());
+    void jobs.whenSettled(jobId).then((settled) => {
+      const skipped = (settled.result as { skipped?: string[] } | null)?.skipped?.length ?? 0;
+      if (skipped > 0) messages.push('info', 'review.batchSkipped', { count: skipped });
+      return project.refreshImages();
+    });
     return jobId;
   }
 

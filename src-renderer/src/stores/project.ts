@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { FilePayload, ImageRecord, ImportReport, ProjectSummary, Result, ReviewStatus } from '../../../src-shared/api';
+import type { FilePayload, ImageRecord, ImportMasks, ImportReport, ImportScan, ProjectSummary, Result, ReviewStatus } from '../../../src-shared/api';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 
@@ -99,9 +99,21 @@ export const useProjectStore = defineStore('project', () => {
       duplicates: report.duplicates.length,
       rejected: report.rejected.length,
     });
+    if (report.masks?.length) messages.push('info', 'import.masksImported', { count: report.masks.length });
+    if (report.masksIgnored) messages.push('info', 'import.masksIgnored', { count: report.masksIgnored });
   }
 
-  async function importPaths(paths: string[], options: { copy?: boolean; recursive?: boolean } = {}): Promise<ImportReport | null> {
+  /** What an import of these paths would find (films, masks beside them, duplicates); writes nothing. */
+  async function scanImport(paths: string[]): Promise<ImportScan | null> {
+    return withBusy(async () => {
+      const result = await api.project.scanImport(paths, { recursive: true });
+      if (result.ok) return result.value;
+      messages.failure('errors.import', result);
+      return null;
+    });
+  }
+
+  async function importPaths(paths: string[], options: { copy?: boolean; recursive?: boolean; masks?: ImportMasks } = {}): Promise<ImportReport | null> {
     return withBusy(async () => {
       const result = await api.project.importPaths(paths, { recursive: true, ...options });
       if (!result.ok) {
@@ -160,5 +172,5 @@ export const useProjectStore = defineStore('project', () => {
     } else void refresh();
   });
 
-  return { summary, images, busy, lastImport, recentPaths, isOpen, refresh, refreshImages, open, create, close, importPaths, importFiles, setStatus, upsert, image };
+  return { summary, images, busy, lastImport, recentPaths, isOpen, refresh, refreshImages, open, create, close, scanImport, importPaths, importFiles, setStatus, upsert, image };
 });
