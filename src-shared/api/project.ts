@@ -76,7 +76,7 @@ export interface AuditEntry {
   seq: number;
   at: string;
   user: string;
-  action: 'create' | 'import' | 'predict' | 'edit' | 'status' | 'approve' | 'train' | 'promote' | 'rollback' | 'export' | 'settings';
+  action: 'create' | 'import' | 'predict' | 'edit' | 'status' | 'approve' | 'train' | 'promote' | 'rollback' | 'export' | 'settings' | 'pseudonym-key';
   imageId?: string;
   detail: Record<string, unknown>;
 }
@@ -88,19 +88,31 @@ export interface ExportOptions {
   format: ExportFormat;
   outDir: string;
   imageIds?: string[];
-  /** Only approved images (default true for training formats). */
+  /** Only approved images: the default in every format; false exports every image with a mask (`--all`). */
   approvedOnly?: boolean;
-  /** Remove or replace PHI per the DICOM basic de-identification profile. */
+  /** Remove or replace PHI per the DICOM PS3.15 basic profile; files are named by the project's pseudonyms. */
   deidentify?: boolean;
   /** PNG: write 1 right / 2 left labels instead of 0/255. */
   labels?: boolean;
+  /**
+   * De-identified exports that carry film pixels (COCO, nnU-Net, DICOM SEG) refuse films flagged or
+   * suspected to carry burned-in text unless this is set (the user confirmed they checked them).
+   */
+  confirmBurnedIn?: boolean;
 }
+
+/** Why an image is not in an export: left out by the selection, refused by a rule, or failed. */
+export type ExportSkipKind = 'excluded' | 'refused' | 'failed';
 
 export interface ExportReport {
   format: ExportFormat;
   outDir: string;
   files: string[];
-  skipped: { imageId: string; reason: string }[];
+  skipped: { imageId: string; reason: string; name?: string; kind?: ExportSkipKind }[];
+  /** Films written (each with all its files). */
+  exported?: number;
+  /** False when the export ran on a read-only view (the project was open elsewhere): not in the log. */
+  audited?: boolean;
 }
 
 /** A file handed over as bytes (drag and drop in the browser). */
@@ -148,6 +160,7 @@ export const projectSchemas = {
       approvedOnly: z.boolean().optional(),
       deidentify: z.boolean().optional(),
       labels: z.boolean().optional(),
+      confirmBurnedIn: z.boolean().optional(),
     }),
   ]),
 };

@@ -1,176 +1,151 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile, readdir } from 'node:fs/promises';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { join, relative } from 'node:path';
-import sharp from 'sharp';
-import dcmjs from 'dcmjs';
-import { ProjectStore } from '../../src-main/services/project/store';
-import { importFiles, importPaths } from '../../src-main/services/project/import';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProjectStore } from '../../src-main/services/project/store';
 import { exportProject } from '../../src-main/services/export/export';
-import { readDicom, unpackFrame } from '../../src-main/services/export/dicom-seg';
-import { decodeCocoRle } from '../../src-shared/mask/rle';
+import { pseudonymKeyFile } from '../../src-main/services/export/pseudonym';
+import type { ExportOptions } from '../../src-shared/api/project';
 import type { LabelMask } from '../../src-shared/api/masks';
-import { fixturePath } from '../helpers/paths';
-import { patternMask, tempDir } from '../unit/main/project/helpers';
+import { createMixedProject } from '../helpers/mixed-project';
+import { nnunetProblems, pycocoDecode, readSingleChannelPng } from '../helpers/downstream';
+import { tempDir } from '../unit/main/project/helpers';
 
-const phi = { name: 'Doe^Jane', id: 'MRN-77421', birth: '19500102', institution: 'St Elsewhere Hospital' };
-const hasDcmdump = spawnSync('dcmdump', ['--version']).status === 0;
-
-/** The chest CR fixture with PHI written into it, so de-identification has something to remove. */
-function dicomWithPhi(): { bytes: Uint8Array; source: Record<string, unknown> } {
-  const original = readDicom(new Uint8Array(execFileSync('cat', [fixturePath('dicom', 'gdcm-CR-MONO1-10-chest.dcm')])));
-  const dataset: Record<string, unknown> = { ...original, PatientName: [{ Alphabetic: phi.name }], PatientID: phi.id, PatientBirthDate: phi.birth, InstitutionName: phi.institution, StudyDate: '20200304', AccessionNumber: 'ACC998877', PixelSpacing: [0.2, 0.25] };
-  const meta = { FileMetaInformationVersion: new Uint8Array([0, 1]).buffer, MediaStorageSOPClassUID: dataset.SOPClassUID, MediaStorageSOPInstanceUID: dataset.SOPInstanceUID, TransferSyntaxUID: '1.2.840.10008.1.2.1', ImplementationClassUID: '2.25.1' };
-  const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(dataset);
-  return { bytes: new Uint8Array(dict.write({ allowInvalidVRLength: true })), source: dataset };
-}
-
-async function readPngGray(path: string): Promise<Uint8Array> {
-  return new Uint8Array(await sharp(path).extractChannel(0).raw().toBuffer());
-}
-
-describe('project export round-trips', () => {
+/** Every export of a mixed project (PNG films and DICOM of five syntaxes), plain and de-identified. */
+describe('project export: PNG, COCO, nnU-Net, CSV of a mixed project', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let store: ProjectStore;
-  const masks = new Map<string, LabelMask>();
-  let dicomId = '';
-  let source: Record<string, unknown>;
+  let masks: Map<string, LabelMask>;
+  let unapprovedId: string;
+  let chestId: string;
+  const run = (name: string, options: Omit<ExportOptions, 'outDir'>) => exportProject(store, { outDir: join(dir, name), ...options });
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir('pleura-export-'));
-    store = await ProjectStore.create(join(dir, 'project'));
-    const folder = await importPaths(store, [fixturePath('project', 'images')], { masks: 'import' });
-    expect(folder.rejected).toEqual([]);
-    expect(folder.imported.every((r) => r.hasReference && r.areas!.totalPx > 0)).toBe(true);
-    const withPhi = dicomWithPhi();
-    source = withPhi.source;
-    const dropped = await importFiles(store, [{ name: 'chest.dcm', bytes: withPhi.bytes }]);
-    dicomId = dropped.imported[0].id;
-    const image = store.getImage(dicomId);
-    await store.saveRevision(dicomId, patternMask(image.widthPx, image.heightPx, 5), { source: { kind: 'model', modelId: 'unet', modelVersion: '3' } });
-    for (const record of store.listImages()) {
-      masks.set(record.id, (await store.loadRevision(record.id))!.mask);
-      await store.setStatus(record.id, 'approved');
-    }
-  });
+    ({ store, masks, unapprovedId, chestId } = await createMixedProject(dir));
+  }, 120_000);
   afterAll(async () => {
-    await store.close();
+    await store?.close();
     await cleanup();
   });
 
-  it('writes PNG masks, binary and labelled, that read back as the masks', async () => {
+  it('exports approved films only by default, in every format; --all adds the rest', async () => {
+    for (const format of ['png', 'csv', 'coco', 'nnunet', 'dicom-seg'] as const) {
+      const report = await run(`default-${format}`, { format });
+      expect(report.skipped.find((s) => s.imageId === unapprovedId), format).toMatchObject({ kind: 'excluded', reason: expect.stringMatching(/Not approved/) });
+    }
+    const all = await run('all-png', { format: 'png', approvedOnly: false });
+    expect(all.skipped).toEqual([]);
+    expect(all.exported).toBe(masks.size);
+  }, 300_000);
+
+  it('writes single-channel PNG masks, binary and labelled, equal to the masks', async () => {
     for (const labels of [false, true]) {
-      const out = join(dir, `png-${labels}`);
-      const report = await exportProject(store, { format: 'png', outDir: out, labels });
+      const report = await run(`png-${labels}`, { format: 'png', labels, approvedOnly: false });
       expect(report.files).toHaveLength(masks.size);
       for (const [id, mask] of masks) {
-        const name = id === dicomId ? 'chest.png' : `${store.getImage(id).name}`;
-        const pixels = await readPngGray(join(out, name));
-        expect(Array.from(pixels).every((v, i) => v === (labels ? mask.data[i] : mask.data[i] ? 255 : 0))).toBe(true);
+        const stem = store.getImage(id).name.replace(/\.(png|dcm)$/, '');
+        const png = await readSingleChannelPng(join(dir, `png-${labels}`, `${stem}.png`));
+        expect([png.widthPx, png.heightPx]).toEqual([mask.widthPx, mask.heightPx]);
+        expect(png.data.every((v, i) => v === (labels ? mask.data[i] : mask.data[i] ? 255 : 0)), stem).toBe(true);
       }
     }
   });
 
-  it('writes COCO RLE that decodes to the same masks', async () => {
-    const out = join(dir, 'coco');
-    await exportProject(store, { format: 'coco', outDir: out });
-    const coco = JSON.parse(await readFile(join(out, 'annotations.json'), 'utf8'));
-    expect(coco.categories.map((c: { name: string }) => c.name)).toEqual(['right_lung', 'left_lung']);
-    for (const image of coco.images) {
-      const mask = masks.get(image.pleura_id)!;
-      const rebuilt = new Uint8Array(mask.data.length);
-      for (const annotation of coco.annotations.filter((a: { image_id: number }) => a.image_id === image.id)) {
-        const decoded = decodeCocoRle(annotation.segmentation);
-        expect(annotation.area).toBe(decoded.data.reduce((s, v) => s + v, 0));
-        decoded.data.forEach((v, i) => v && (rebuilt[i] = annotation.category_id));
+  it('writes an nnU-Net v2 dataset that passes verify_dataset_integrity\'s checks, every syntax decoded', async () => {
+    for (const deidentify of [false, true]) {
+      const out = join(dir, `Dataset50${deidentify ? 2 : 1}_Lungs`);
+      const report = await exportProject(store, { format: 'nnunet', outDir: out, approvedOnly: false, deidentify, confirmBurnedIn: true });
+      expect(report.skipped).toEqual([]);
+      const { problems, cases } = await nnunetProblems(out);
+      expect(problems).toEqual([]);
+      expect(cases).toHaveLength(masks.size);
+      const dataset = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8'));
+      expect(dataset).toMatchObject({ labels: { background: 0, right_lung: 1, left_lung: 2 }, file_ending: '.png', numTraining: masks.size });
+    }
+  }, 300_000);
+
+  it('writes COCO whose file_name entries exist and whose RLE decodes (pycocotools\' algorithm) to the masks', async () => {
+    for (const deidentify of [false, true]) {
+      const out = join(dir, `coco-${deidentify}`);
+      const report = await exportProject(store, { format: 'coco', outDir: out, approvedOnly: false, deidentify, confirmBurnedIn: true });
+      expect(report.skipped).toEqual([]);
+      const coco = JSON.parse(await readFile(join(out, 'annotations.json'), 'utf8'));
+      expect(coco.images).toHaveLength(masks.size);
+      const byStem = new Map([...masks.keys()].map((id) => [deidentify ? '' : store.getImage(id).name.replace(/\.(png|dcm)$/, ''), id]));
+      for (const image of coco.images) {
+        const film = await readSingleChannelPng(join(out, image.file_name));
+        expect([film.widthPx, film.heightPx]).toEqual([image.width, image.height]);
+        const id = deidentify ? undefined : byStem.get(image.file_name.replace(/^images\/|\.png$/g, ''));
+        const rebuilt = new Uint8Array(image.width * image.height);
+        for (const annotation of coco.annotations.filter((a: { image_id: number }) => a.image_id === image.id)) {
+          expect(annotation.segmentation.size).toEqual([image.height, image.width]);
+          const decoded = pycocoDecode(annotation.segmentation);
+          expect(annotation.area).toBe(decoded.reduce((s, v) => s + v, 0));
+          decoded.forEach((v, i) => v && (rebuilt[i] = annotation.category_id));
+        }
+        const mask = id ? masks.get(id)! : [...masks.values()].find((m) => m.widthPx === image.width && m.heightPx === image.height && Buffer.from(m.data).equals(Buffer.from(rebuilt)));
+        expect(mask, image.file_name).toBeDefined();
+        expect(Buffer.from(rebuilt).equals(Buffer.from(mask!.data))).toBe(true);
+        if (deidentify) expect(image).not.toHaveProperty('pleura_id');
       }
-      expect(Buffer.from(rebuilt).equals(Buffer.from(mask.data))).toBe(true);
+      expect((await readdir(join(out, 'images'))).sort()).toEqual(coco.images.map((i: { file_name: string }) => i.file_name.slice(7)).sort());
+    }
+  }, 300_000);
+
+  it('gives each film one case id in every de-identified format and every run, so the CSV joins', async () => {
+    const csvRows = async (name: string) => {
+      const [header, ...rows] = (await readFile(join(dir, name, 'measurements.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
+      return rows.map((row) => Object.fromEntries(header.map((h, i) => [h, row[i]])));
+    };
+    const options = { approvedOnly: false, deidentify: true, confirmBurnedIn: true };
+    await run('deid-csv-1', { format: 'csv', ...options });
+    await run('deid-csv-2', { format: 'csv', ...options });
+    await run('deid-png', { format: 'png', ...options });
+    const first = await csvRows('deid-csv-1');
+    expect(first).toHaveLength(masks.size);
+    expect(await csvRows('deid-csv-2')).toEqual(first);
+    const cases = first.map((row) => row.case).sort();
+    expect(new Set(cases).size).toBe(masks.size);
+    expect(cases.every((c) => /^case_[0-9a-f]{12}$/.test(c))).toBe(true);
+    for (const row of first) {
+      expect(row.image_id).toBe('');
+      expect(row.name).toBe('');
+      expect(row.revision_id).toBe('');
+    }
+    expect((await readdir(join(dir, 'deid-png'))).map((f) => f.replace(/\.png$/, '')).sort()).toEqual(cases);
+    const coco = JSON.parse(await readFile(join(dir, 'coco-true', 'annotations.json'), 'utf8'));
+    expect(coco.images.map((i: { file_name: string }) => i.file_name.replace(/^images\/|\.png$/g, '')).sort()).toEqual(cases);
+    expect((await readdir(join(dir, 'Dataset502_Lungs', 'labelsTr'))).map((f) => f.replace(/\.png$/, '')).sort()).toEqual(cases);
+    // Areas join too: the CSV row of a case measures the mask exported under that case id.
+    for (const row of first) {
+      const png = await readSingleChannelPng(join(dir, 'deid-png', `${row.case}.png`));
+      expect(Number(row.total_px)).toBe(png.data.filter((v) => v > 0).length);
+    }
+  }, 300_000);
+
+  it('keeps the pseudonym key in the project, logs its creation once, and never writes it into an export', async () => {
+    const key = await readFile(join(store.path, pseudonymKeyFile), 'utf8');
+    expect((await stat(join(store.path, pseudonymKeyFile))).mode & 0o077).toBe(0);
+    const created = (await store.audit()).filter((e) => e.action === 'pseudonym-key');
+    expect(created).toHaveLength(1);
+    const secret = JSON.parse(key).key as string;
+    for (const name of ['deid-csv-1', 'deid-png', 'coco-true', 'Dataset502_Lungs']) {
+      for (const file of await readdir(join(dir, name), { recursive: true })) {
+        const path = join(dir, name, String(file));
+        if ((await stat(path)).isFile()) expect((await readFile(path)).toString('latin1'), path).not.toContain(secret);
+      }
     }
   });
 
-  it('writes an nnU-Net v2 raw dataset that passes a structure check', async () => {
-    const out = join(dir, 'Dataset501_Lungs');
-    const report = await exportProject(store, { format: 'nnunet', outDir: out });
-    const dataset = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8'));
-    expect(dataset).toMatchObject({ channel_names: { '0': expect.any(String) }, labels: { background: 0, right_lung: 1, left_lung: 2 }, file_ending: '.png' });
-    const images = (await readdir(join(out, 'imagesTr'))).sort();
-    const labels = (await readdir(join(out, 'labelsTr'))).sort();
-    expect(dataset.numTraining).toBe(labels.length);
-    expect(labels.length + report.skipped.length).toBe(masks.size);
-    expect(images).toEqual(labels.map((l) => l.replace(/\.png$/, '_0000.png')));
-    for (const label of labels) {
-      const labelMeta = await sharp(join(out, 'labelsTr', label)).metadata();
-      const imageMeta = await sharp(join(out, 'imagesTr', label.replace(/\.png$/, '_0000.png'))).metadata();
-      expect([imageMeta.width, imageMeta.height, imageMeta.channels]).toEqual([labelMeta.width, labelMeta.height, 1]);
-      const values = new Set(await readPngGray(join(out, 'labelsTr', label)));
-      expect([...values].every((v) => v <= 2) && values.has(1)).toBe(true);
-    }
-  });
-
-  it('writes a CSV of measurements with the spacing source', async () => {
-    const out = join(dir, 'csv');
-    await exportProject(store, { format: 'csv', outDir: out });
-    const [header, ...rows] = (await readFile(join(out, 'measurements.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
-    const column = (row: string[], name: string) => row[header.indexOf(name)];
-    expect(rows).toHaveLength(masks.size);
-    for (const row of rows) {
-      const mask = masks.get(column(row, 'image_id'))!;
-      expect(Number(column(row, 'total_px'))).toBe(mask.data.filter((v) => v > 0).length);
-      if (column(row, 'image_id') === dicomId) {
-        expect(column(row, 'spacing_source')).not.toBe('none');
-        const cm2 = (mask.data.filter((v) => v > 0).length * Number(column(row, 'row_mm')) * Number(column(row, 'col_mm'))) / 100;
-        expect(Number(column(row, 'total_cm2'))).toBeCloseTo(cm2, 1);
-      } else expect(column(row, 'spacing_source')).toBe('none');
-    }
-  });
-
-  it('writes a DICOM SEG that references the source and reads back as the mask', async () => {
-    const out = join(dir, 'seg');
-    const report = await exportProject(store, { format: 'dicom-seg', outDir: out });
-    expect(report.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/raster/), expect.stringMatching(/raster/)]);
-    const seg = readDicom(new Uint8Array(await readFile(report.files[0])));
-    const mask = masks.get(dicomId)!;
-    expect(seg).toMatchObject({ Modality: 'SEG', SOPClassUID: '1.2.840.10008.5.1.4.1.1.66.4', Rows: mask.heightPx, Columns: mask.widthPx, NumberOfFrames: 2, StudyInstanceUID: source.StudyInstanceUID });
-    const referenced = (seg.ReferencedSeriesSequence as { ReferencedInstanceSequence: { ReferencedSOPInstanceUID: string }[] }[])[0] ?? seg.ReferencedSeriesSequence;
-    expect(JSON.stringify(referenced)).toContain(source.SOPInstanceUID as string);
-    const pixelData = (seg.PixelData as ArrayBuffer[])[0];
-    for (const [frame, label] of [[0, 1], [1, 2]]) {
-      const bits = unpackFrame(pixelData, frame, mask.data.length);
-      expect(bits.every((v, i) => v === (mask.data[i] === label ? 1 : 0))).toBe(true);
-    }
-    if (!hasDcmdump) {
-      console.warn('dcmdump (dcmtk) not installed: skipping the dcmtk read-back');
-      return;
-    }
-    const dump = execFileSync('dcmdump', ['-q', report.files[0]], { encoding: 'utf8' });
-    expect(dump).toMatch(/SegmentationStorage/);
-    expect(dump).toMatch(new RegExp(`\\(0028,0010\\) US ${mask.heightPx}`));
-    expect(dump).toContain('Right lung');
-  });
-
-  it('de-identifies a DICOM SEG: no PHI left, UIDs replaced consistently', async () => {
-    const out = join(dir, 'seg-deid');
-    const report = await exportProject(store, { format: 'dicom-seg', outDir: out, deidentify: true });
-    expect(relative(out, report.files[0])).toBe('case_0003.seg.dcm');
-    const bytes = await readFile(report.files[0]);
-    const text = bytes.toString('latin1');
-    for (const value of [...Object.values(phi), 'ACC998877', '20200304', source.StudyInstanceUID as string, source.SOPInstanceUID as string, source.SeriesInstanceUID as string]) {
-      expect(text, value).not.toContain(value);
-    }
-    const seg = readDicom(new Uint8Array(bytes));
-    expect(seg).toMatchObject({ PatientIdentityRemoved: 'YES', DeidentificationMethod: expect.stringMatching(/Basic/) });
-    expect(seg.StudyInstanceUID).toMatch(/^2\.25\.\d+$/);
-    // The study UID and the referenced image UID map to the same new UIDs wherever they appear.
-    const perFrame = seg.PerFrameFunctionalGroupsSequence as { DerivationImageSequence: { SourceImageSequence: { ReferencedSOPInstanceUID: string } } }[];
-    const refs = perFrame.map((f) => JSON.stringify(f).match(/"ReferencedSOPInstanceUID":"([^"]+)"/)![1]);
-    expect(new Set(refs).size).toBe(1);
-    expect(JSON.stringify(seg.ReferencedSeriesSequence)).toContain(refs[0]);
-    if (hasDcmdump) {
-      const dump = execFileSync('dcmdump', ['-q', report.files[0]], { encoding: 'utf8' });
-      expect(dump).not.toContain('Doe');
-      expect(dump).toMatch(/PatientIdentityRemoved\s*\n?/);
-    }
-  });
+  it('refuses films flagged or suspected of burned-in text in de-identified pixel exports unless confirmed', async () => {
+    const report = await run('burned', { format: 'coco', approvedOnly: false, deidentify: true });
+    const refused = report.skipped.filter((s) => s.kind === 'refused').map((s) => store.getImage(s.imageId).name).sort();
+    // Raster films and the Secondary Capture film without Burned In Annotation are suspected; 966 says NO.
+    expect(refused).toEqual(['1.2.276.0.7230010.3.1.4.8323329.6904.1517875201.850819.dcm', 'COVIDGB_kjr-21-e24-g001-l-a.png', 'COVIDGB_kjr-21-e24-g002-l-a.png']);
+    expect(report.exported).toBe(masks.size - refused.length);
+    // Mask-only formats carry no film pixels: nothing is refused there.
+    expect((await run('burned-png', { format: 'png', approvedOnly: false, deidentify: true })).skipped).toEqual([]);
+    expect(chestId).toBeTruthy();
+  }, 300_000);
 });

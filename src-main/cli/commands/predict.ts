@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import sharp from 'sharp';
 import { PleuraError } from '../../../src-shared/api/result';
 import { lungMeasurements } from '../../../src-shared/metrics';
 import { UsageError, type CliCommand } from '../command';
@@ -8,6 +7,7 @@ import { decodeImage } from '../../services/images/decode';
 import { createAppContext } from '../../services/create-context';
 import { getInferenceService } from '../../services/inference/service';
 import { readInputFile } from './info';
+import { grey8Png } from '../../services/export/grey-png';
 
 /** The mask as written: 0/255, or the labels themselves (1 right lung, 2 left lung) with --labels. */
 function maskBytes(labels: Uint8Array, asLabels: boolean): Uint8Array {
@@ -75,7 +75,7 @@ export const predictCommand: CliCommand = {
           timingsMs: { decode: decodeMs, ...prediction.timingsMs, total: performance.now() - started },
         };
         try {
-          await sharp(maskBytes(mask.data, asLabels), { raw: { width: mask.widthPx, height: mask.heightPx, channels: 1 } }).png().toFile(maskPath);
+          await writeFile(maskPath, await grey8Png(maskBytes(mask.data, asLabels), mask.widthPx, mask.heightPx));
           await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
         } catch (error) {
           throw new PleuraError('io', `${out} cannot be written (${error instanceof Error ? error.message : String(error)}).`);

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { encodeCocoRle } from '../../../src-shared/mask/rle';
-import { writeFileAtomic } from '../project/durable';
+import { PleuraError } from '../../../src-shared/api/result';
+import { safeJoin, writeFileAtomic } from '../project/durable';
 import type { ExportJob } from './export';
+import { filmAsGreyPng } from './raster';
 
 const categories = [
   { id: 1, name: 'right_lung', supercategory: 'lung' },
@@ -9,16 +11,29 @@ const categories = [
 ];
 
 /**
- * COCO instances JSON (annotations.json): one annotation per lung per image, segmentation as RLE in
+ * COCO instances JSON (annotations.json) with the films it names: `images/<case>.png` (8-bit grey,
+ * decoded and windowed as the model sees it; a PNG carries no DICOM metadata, so a de-identified
+ * export's copies hold pixels only). One annotation per lung per film, segmentation as RLE in
  * pycocotools' compressed string form, with area (pixels) and bbox [x, y, width, height].
  */
 export async function exportCoco(job: ExportJob): Promise<void> {
   const images: object[] = [];
   const annotations: object[] = [];
-  job.items.forEach((item, index) => {
-    const imageId = index + 1;
+  for (const [index, item] of job.items.entries()) {
+    job.step(index, item);
+    let film: Buffer;
+    try {
+      film = await filmAsGreyPng(job, item);
+    } catch (error) {
+      job.skip(item, 'failed', error instanceof PleuraError ? error.message : `The film could not be decoded: ${(error as Error).message}`);
+      continue;
+    }
+    const fileName = `images/${item.stem}.png`;
+    const filmPath = safeJoin(job.outDir, 'images', `${item.stem}.png`);
+    await writeFileAtomic(filmPath, film);
+    const imageId = images.length + 1;
     const { widthPx, heightPx, data } = item.mask;
-    images.push({ id: imageId, file_name: `${item.stem}.png`, width: widthPx, height: heightPx, ...(job.options.deidentify ? {} : { pleura_id: item.image.id }) });
+    images.push({ id: imageId, file_name: fileName, width: widthPx, height: heightPx, ...(job.options.deidentify ? {} : { pleura_id: item.image.id }) });
     for (const category of categories) {
       const binary = new Uint8Array(data.length);
       let area = 0;
@@ -48,9 +63,10 @@ export async function exportCoco(job: ExportJob): Promise<void> {
         iscrowd: 0,
       });
     }
-  });
+    job.done(item, [filmPath]);
+  }
   const coco = {
-    info: { description: job.options.deidentify ? 'Pleura export' : `Pleura export of ${job.store.name}`, version: '1', date_created: new Date().toISOString() },
+    info: { description: job.options.deidentify ? 'Pleura export' : `Pleura export of ${job.source.name}`, version: '1', ...(job.options.deidentify ? {} : { date_created: new Date().toISOString() }) },
     licenses: [],
     images,
     annotations,

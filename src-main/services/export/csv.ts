@@ -19,21 +19,28 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** measurements.csv: one row per image, areas in cm² (empty without spacing) and the spacing source. */
+/**
+ * measurements.csv: one row per film, areas in cm² (empty without spacing) and the spacing source.
+ * `case` is the film's case id, the stem its files have in every other export (its pseudonym when
+ * de-identifying), so the CSV joins to them. De-identified rows carry no image id, name or revision id
+ * (a revision id holds its save time).
+ */
 export async function exportCsv(job: ExportJob): Promise<void> {
   const header = ['case', 'image_id', 'name', 'status', 'revision_id', 'mask_source', 'right_px', 'left_px', 'total_px', 'right_cm2', 'left_cm2', 'total_cm2', 'lung_height_mm', 'row_mm', 'col_mm', 'spacing_source'];
   const rows = [header.join(',')];
   const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
-  for (const item of job.items) {
+  for (const [index, item] of job.items.entries()) {
+    job.step(index, item);
     const spacing = spacingOf(item.image);
     const m = lungMeasurements(item.mask.data, item.mask.widthPx, item.mask.heightPx, spacing);
     const deid = !!job.options.deidentify;
     const source = item.revision.source.kind === 'model' ? `model ${item.revision.source.modelId}@${item.revision.source.modelVersion}` : item.revision.source.kind;
     rows.push([
-      item.stem, deid ? '' : item.image.id, deid ? '' : item.image.name, item.image.status, item.revision.id, source,
+      item.stem, deid ? '' : item.image.id, deid ? '' : item.image.name, item.image.status, deid ? '' : item.revision.id, source,
       m.rightPx, m.leftPx, m.totalPx, round(m.rightCm2), round(m.leftCm2), round(m.totalCm2), round(m.lungHeightMm),
       spacing?.rowMm, spacing?.colMm, spacing?.source ?? 'none',
     ].map(csvCell).join(','));
+    job.done(item, []);
   }
   const path = join(job.outDir, 'measurements.csv');
   await writeFileAtomic(path, Buffer.from(rows.join('\n') + '\n'));

@@ -1,78 +1,101 @@
-import { createHash, randomBytes } from 'node:crypto';
-
-/** A naturalized DICOM dataset as dcmjs represents it (keyword → value). */
-export type Dataset = Record<string, unknown>;
+import type { Dataset } from './dicom-io';
+import type { Pseudonyms } from './pseudonym';
+import * as vr from './vr';
 
 /**
- * Attributes of the DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile that can appear
- * in what Pleura writes. `Z`: replace with an empty (or dummy) value; `X`: remove. UIDs (`U`) are mapped
- * by {@link UidMapper}. Private attributes (hex keys with an odd group) are removed.
+ * What a de-identified file says about how: PS3.15 Annex E Basic Application Level Confidentiality
+ * Profile with no options (no Clean Pixel Data: films suspected of burned-in text are refused unless
+ * the user confirms; no Retain options: dates, descriptors, device and institution identity go).
+ * The method text stays within LO's 64 characters.
  */
-const profile: Record<string, 'Z' | 'X' | 'D'> = {
-  PatientName: 'D', PatientID: 'D', PatientBirthDate: 'Z', PatientSex: 'Z', PatientAge: 'X', PatientBirthTime: 'X',
-  OtherPatientIDs: 'X', OtherPatientNames: 'X', PatientAddress: 'X', PatientTelephoneNumbers: 'X', PatientWeight: 'X', PatientSize: 'X',
-  EthnicGroup: 'X', PatientComments: 'X', MedicalRecordLocator: 'X', PatientMotherBirthName: 'X', MilitaryRank: 'X',
-  StudyDate: 'Z', StudyTime: 'Z', SeriesDate: 'X', SeriesTime: 'X', ContentDate: 'Z', ContentTime: 'Z', AcquisitionDate: 'X', AcquisitionTime: 'X',
-  InstanceCreationDate: 'X', InstanceCreationTime: 'X', AccessionNumber: 'Z', StudyID: 'Z', ReferringPhysicianName: 'Z',
-  PerformingPhysicianName: 'X', OperatorsName: 'X', NameOfPhysiciansReadingStudy: 'X', PhysiciansOfRecord: 'X',
-  InstitutionName: 'X', InstitutionAddress: 'X', InstitutionalDepartmentName: 'X', StationName: 'X', DeviceSerialNumber: 'X',
-  StudyDescription: 'X', SeriesDescription: 'X', RequestingPhysician: 'X', RequestAttributesSequence: 'X', ContentCreatorName: 'Z',
-  AdmittingDiagnosesDescription: 'X', AdditionalPatientHistory: 'X', ImageComments: 'X', IssuerOfPatientID: 'X',
+export const deidentificationMethod = 'PS3.15 E.1 Basic Profile, no options (Pleura)';
+export const deidentificationCodes = [{ CodeValue: '113100', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Basic Application Confidentiality Profile' }];
+
+/** The copy carries no Specific Character Set: free text it keeps must be plain ASCII. */
+function ascii(check: (value: unknown) => string | undefined): (value: unknown) => string | undefined {
+  return (value) => {
+    const s = check(value);
+    return s !== undefined && /^[\x20-\x7e]*$/.test(s) ? s : undefined;
+  };
+}
+
+/**
+ * Attributes of a film that survive de-identification, with how each is checked: the image pixel and
+ * presentation attributes a viewer needs and none of which the basic profile lists. Everything else
+ * (every private attribute, every date, time, name, description, institution, device and operator
+ * attribute, overlays, curves, icon images, comments) is removed, which the profile allows for any
+ * attribute it does not require to be kept.
+ */
+const kept: Record<string, ((value: unknown) => unknown) | 'as-is'> = {
+  SOPClassUID: vr.uid, Modality: vr.codeString, ImageType: imageType, ConversionType: vr.codeString,
+  SeriesNumber: vr.integerString, InstanceNumber: vr.integerString, PatientOrientation: vr.patientOrientation,
+  BodyPartExamined: vr.codeString, ViewPosition: vr.codeString, Laterality: vr.codeString, ImageLaterality: vr.codeString,
+  PresentationIntentType: vr.codeString, PixelIntensityRelationship: vr.codeString, PixelIntensityRelationshipSign: 'as-is',
+  SamplesPerPixel: 'as-is', PhotometricInterpretation: vr.codeString, Rows: 'as-is', Columns: 'as-is', BitsAllocated: 'as-is',
+  BitsStored: 'as-is', HighBit: 'as-is', PixelRepresentation: 'as-is', PlanarConfiguration: 'as-is', NumberOfFrames: vr.integerString,
+  PixelData: 'as-is', PixelSpacing: vr.pixelSpacing, ImagerPixelSpacing: vr.pixelSpacing, PixelSpacingCalibrationType: vr.codeString,
+  EstimatedRadiographicMagnificationFactor: 'as-is', PixelAspectRatio: 'as-is', RescaleIntercept: 'as-is', RescaleSlope: 'as-is',
+  RescaleType: vr.codeString, WindowCenter: 'as-is', WindowWidth: 'as-is', VOILUTFunction: vr.codeString, VOILUTSequence: 'as-is',
+  ModalityLUTSequence: 'as-is', PresentationLUTShape: vr.codeString, LossyImageCompression: vr.codeString,
+  LossyImageCompressionRatio: 'as-is', LossyImageCompressionMethod: 'as-is', BurnedInAnnotation: vr.codeString,
+  RecognizableVisualFeatures: vr.codeString, ImagePositionPatient: 'as-is', ImageOrientationPatient: 'as-is',
+  SmallestImagePixelValue: 'as-is', AnatomicRegionSequence: 'as-is', DetectorType: vr.codeString, PositionerType: vr.codeString, LargestImagePixelValue: 'as-is', Manufacturer: ascii(vr.longString), ManufacturerModelName: ascii(vr.longString),
 };
 
-/** UID attributes that name a class or syntax, not an instance: kept as they are. */
-const classUids = new Set(['SOPClassUID', 'ReferencedSOPClassUID', 'MediaStorageSOPClassUID', 'TransferSyntaxUID', 'ImplementationClassUID', 'CodingSchemeUID', 'ContextGroupExtensionCreatorUID', 'MappingResourceUID']);
-
-/**
- * Maps instance UIDs to new ones, the same UID always to the same new UID within one export (so a SEG's
- * references to its study and image stay consistent). New UIDs are 2.25.<128-bit hash with a secret
- * salt>, so they cannot be traced back by hashing known UIDs.
- */
-export class UidMapper {
-  private readonly salt = randomBytes(32);
-  private readonly map = new Map<string, string>();
-
-  uid(original: string): string {
-    let mapped = this.map.get(original);
-    if (!mapped) {
-      const digest = createHash('sha256').update(this.salt).update(original).digest('hex').slice(0, 32);
-      mapped = `2.25.${BigInt(`0x${digest}`).toString()}`;
-      this.map.set(original, mapped);
-    }
-    return mapped;
-  }
+/** ImageType as two or more CS values: an 'ORIGINAL PRIMARY' written as one value is split. */
+function imageType(value: unknown): string[] | undefined {
+  const values = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.trim().split(/\s+/) : []));
+  return values.length >= 2 && values.every((v) => vr.codeString(v) !== undefined) ? values : undefined;
 }
 
-/** Pseudonym for the patient: the same patient gets the same pseudonym within one export. */
-function pseudonym(value: unknown, uids: UidMapper): string {
-  const text = JSON.stringify(value ?? '');
-  return `ANON-${uids.uid(`patient:${text}`).slice(-8)}`;
-}
+/** Type 2 attributes of the General Series, Equipment and Image modules (and of DX, below). */
+const generalType2: Dataset = { SeriesNumber: '', InstanceNumber: '', PatientOrientation: '', Manufacturer: '' };
+const dxType2: Dataset = { DetectorType: '', PositionerType: '', AnatomicRegionSequence: [], AcquisitionContextSequence: [] };
+
+/** CID 4031 Chest. */
+const chest = { CodeValue: '43799004', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Chest' };
+
+/** Instance UIDs of a film: replaced by the project's keyed mapping, so references between files agree. */
+const instanceUids = ['SOPInstanceUID', 'StudyInstanceUID', 'SeriesInstanceUID', 'FrameOfReferenceUID'];
 
 /**
- * De-identifies a naturalized dataset in place (recursing into sequences) per the basic profile, and
- * marks it: PatientIdentityRemoved = YES, DeidentificationMethod and its code sequence.
+ * A de-identified copy of a film (a new dataset; the source is untouched): kept attributes checked
+ * against their VR, UIDs mapped, the patient replaced by the project's pseudonym, Type 2 identifying
+ * attributes present and empty, and the de-identification recorded.
  */
-export function deidentifyDataset(dataset: Dataset, uids: UidMapper, options: { top?: boolean } = { top: true }): Dataset {
-  for (const key of Object.keys(dataset)) {
-    const value = dataset[key];
-    const action = profile[key];
-    if (/^[0-9A-F]{8}$/i.test(key) && parseInt(key.slice(0, 4), 16) % 2 === 1) delete dataset[key];
-    else if (action === 'X') delete dataset[key];
-    else if (action === 'Z') dataset[key] = '';
-    else if (action === 'D') dataset[key] = key === 'PatientName' ? [{ Alphabetic: pseudonym(dataset.PatientID ?? value, uids) }] : pseudonym(value, uids);
-    else if (key.endsWith('UID') && !classUids.has(key) && typeof value === 'string' && value) dataset[key] = uids.uid(value);
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer) && !('Alphabetic' in v))) {
-      for (const item of value) deidentifyDataset(item as Dataset, uids, { top: false });
-    } else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
-      deidentifyDataset(value as Dataset, uids, { top: false });
-    }
+export function deidentifyFilm(source: Dataset, pseudonyms: Pseudonyms): Dataset {
+  const film: Dataset = {};
+  for (const [key, check] of Object.entries(kept)) {
+    if (!(key in source)) continue;
+    const value = check === 'as-is' ? source[key] : check(source[key]);
+    if (value !== undefined && value !== null) film[key] = value;
   }
-  if (options.top) {
-    dataset.PatientIdentityRemoved = 'YES';
-    dataset.DeidentificationMethod = 'Pleura: DICOM PS3.15 Basic Application Level Confidentiality Profile';
-    dataset.DeidentificationMethodCodeSequence = [{ CodeValue: '113100', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Basic Application Confidentiality Profile' }];
-    dataset.LongitudinalTemporalInformationModified = 'REMOVED';
+  for (const key of instanceUids) {
+    const value = vr.uid(source[key]);
+    // Some files reuse the study UID as the series UID (invalid); the copy gets a series UID of its own.
+    if (value) film[key] = pseudonyms.uid(key === 'SeriesInstanceUID' && value === source.StudyInstanceUID ? `series:${value}` : value);
   }
-  return dataset;
+  // Type 2 attributes of the film's modules that the source lacked: present, empty.
+  const type2 = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.1\.1/.test(String(film.SOPClassUID)) ? { ...generalType2, ...dxType2 } : generalType2;
+  for (const [key, empty] of Object.entries(type2)) if (!(key in film)) film[key] = empty;
+  // An empty AnatomicRegionSequence means "unknown", which a BodyPartExamined of CHEST contradicts.
+  if (film.BodyPartExamined === 'CHEST' && Array.isArray(film.AnatomicRegionSequence) && film.AnatomicRegionSequence.length === 0) film.AnatomicRegionSequence = [chest];
+  const patient = pseudonyms.patient(typeof source.PatientID === 'string' && source.PatientID ? source.PatientID : `study:${String(source.StudyInstanceUID)}`);
+  Object.assign(film, {
+    PatientName: [{ Alphabetic: `ANON^${patient}` }],
+    PatientID: `ANON-${patient}`,
+    PatientBirthDate: '',
+    PatientSex: '',
+    StudyDate: '',
+    StudyTime: '',
+    ReferringPhysicianName: '',
+    StudyID: '',
+    AccessionNumber: '',
+    PatientIdentityRemoved: 'YES',
+    DeidentificationMethod: deidentificationMethod,
+    DeidentificationMethodCodeSequence: deidentificationCodes,
+    LongitudinalTemporalInformationModified: 'REMOVED',
+  });
+  if (source._vrMap) film._vrMap = source._vrMap;
+  return film;
 }

@@ -1,94 +1,133 @@
 import dcmjs from 'dcmjs';
 import { PleuraError } from '../../../src-shared/api/result';
 import { safeJoin, writeFileAtomic } from '../project/durable';
-import { deidentifyDataset, UidMapper, type Dataset } from './deidentify';
+import { deidentificationCodes, deidentificationMethod, deidentifyFilm } from './deidentify';
+import { readDicomFile, writeDicom, type Dataset } from './dicom-io';
 import type { ExportItem, ExportJob } from './export';
+import * as vr from './vr';
+
+export { readDicom } from './dicom-io';
 
 const segmentationStorage = '1.2.840.10008.5.1.4.1.1.66.4';
-const explicitLittleEndian = '1.2.840.10008.1.2.1';
-/** Pleura's implementation class UID (2.25 form, fixed). */
-const implementationClassUid = '2.25.233196150591183917409355389466370350977';
+/** Syntaxes whose pixel data dcmjs holds as plain bytes: a copy is written as Explicit VR Little Endian. */
+const nativeSyntaxes = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
+/** Encapsulated syntaxes: a copy keeps the compressed fragments and the syntax. */
+const encapsulated = /^1\.2\.840\.10008\.1\.2\.(4\.\d+|5)$/;
 
 const segments = [
-  { label: 1, SegmentLabel: 'Right lung', type: { CodeValue: '3341006', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Right lung' } },
-  { label: 2, SegmentLabel: 'Left lung', type: { CodeValue: '44029006', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Left lung' } },
+  { label: 1, SegmentLabel: 'Right lung', type: { CodeValue: '3341006', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Right lung' }, lab: [29616, 53248, 52000] },
+  { label: 2, SegmentLabel: 'Left lung', type: { CodeValue: '44029006', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Left lung' }, lab: [44000, 24000, 40000] },
 ];
 
-/** Reads a DICOM file into a naturalized dataset. */
-export function readDicom(bytes: Uint8Array): Dataset {
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const dict = dcmjs.data.DicomMessage.readFile(buffer);
-  return dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Dataset;
-}
-
 /**
- * One DICOM SEG per image (binary, two segments: right and left lung, one frame each), referencing the
- * source DICOM image (same study, its SOP instance in ReferencedSeriesSequence and every frame's
- * DerivationImageSequence). Raster images have no DICOM to reference and are skipped with the reason.
+ * One DICOM SEG per film (binary, one frame per lung: right, left), in the film's study, referencing
+ * it in ReferencedSeriesSequence and in every frame's DerivationImageSequence. Plain: the SEG
+ * references the source film as it is in the PACS. De-identified: `<case>.dcm`, a de-identified copy
+ * of the film, is written next to `<case>.seg.dcm`, and the SEG references that copy only.
+ * Raster films have no DICOM to reference and are listed as excluded.
  */
 export async function exportDicomSeg(job: ExportJob): Promise<void> {
-  const uids = new UidMapper();
-  for (const item of job.items) {
+  for (const [index, item] of job.items.entries()) {
+    job.step(index, item);
     if (item.image.kind !== 'dicom') {
-      job.report.skipped.push({ imageId: item.image.id, reason: 'DICOM SEG needs a DICOM source image; this is a raster image (export PNG or COCO instead).' });
+      job.skip(item, 'excluded', 'DICOM SEG needs a DICOM film; this is a raster film (export PNG, COCO or nnU-Net instead).');
       continue;
     }
     let source: Dataset;
+    let syntax: string;
     try {
-      source = readDicom(await job.store.readImageBytes(item.image.id));
+      ({ dataset: source, transferSyntax: syntax } = readDicomFile(await job.source.readImageBytes(item.image.id)));
     } catch (error) {
-      job.report.skipped.push({ imageId: item.image.id, reason: error instanceof PleuraError ? error.message : `The source DICOM could not be read: ${(error as Error).message}` });
+      job.skip(item, 'failed', error instanceof PleuraError ? error.message : `The film's DICOM could not be read: ${(error as Error).message}`);
       continue;
     }
-    const dataset = buildSeg(source, item, job.store.settings.userName);
-    if (job.options.deidentify) deidentifyDataset(dataset, uids);
-    const bytes = writeDicom(dataset);
-    const path = safeJoin(job.outDir, `${item.stem}.seg.dcm`);
-    await writeFileAtomic(path, bytes);
-    job.report.files.push(path);
+    try {
+      const files: string[] = [];
+      let film = source;
+      if (job.pseudonyms) {
+        film = deidentifyFilm(source, job.pseudonyms);
+        if (!nativeSyntaxes.has(syntax) && !encapsulated.test(syntax)) throw new PleuraError('unsupported', `${item.image.name}: a de-identified copy of a film in transfer syntax ${syntax} cannot be written.`);
+        const filmPath = safeJoin(job.outDir, `${item.stem}.dcm`);
+        await writeFileAtomic(filmPath, writeDicom(film, encapsulated.test(syntax) ? syntax : undefined));
+        files.push(filmPath);
+      }
+      const segPath = safeJoin(job.outDir, `${item.stem}.seg.dcm`);
+      await writeFileAtomic(segPath, writeDicom(buildSeg(film, item, { creator: job.pseudonyms ? '' : job.source.settings.userName, deidentified: !!job.pseudonyms })));
+      files.push(segPath);
+      job.done(item, files);
+    } catch (error) {
+      job.skip(item, 'failed', error instanceof PleuraError ? error.message : `The SEG could not be written: ${(error as Error).message}`);
+    }
   }
 }
 
-function buildSeg(source: Dataset, item: ExportItem, creator: string): Dataset {
+/** DA and TM of a moment, in UTC. */
+function dicomDateTime(moment: Date): { date: string; time: string } {
+  const iso = moment.toISOString();
+  return { date: iso.slice(0, 10).replace(/-/g, ''), time: iso.slice(11, 19).replace(/:/g, '') };
+}
+
+/**
+ * The SEG dataset for a film. Every value copied from the film is checked against its VR (invalid
+ * ones are dropped, Type 2 ones left empty). The film's Frame of Reference is carried only when the
+ * film has one together with patient geometry (ImagePositionPatient / ImageOrientationPatient), with
+ * the plane functional groups; projection radiographs have none, and the SEG then has no Frame of
+ * Reference at all rather than an invented one (the frames are tied to the film by the derivation
+ * image references). De-identified SEGs carry dummy content date and time.
+ */
+export function buildSeg(film: Dataset, item: ExportItem, options: { creator: string; deidentified: boolean; now?: Date }): Dataset {
   const { widthPx, heightPx, data } = item.mask;
-  if (source.Rows !== heightPx || source.Columns !== widthPx) throw new PleuraError('conflict', `${item.image.name}: the mask size does not match the DICOM image.`);
-  const now = new Date();
-  const date = now.toISOString().slice(0, 10).replace(/-/g, '');
-  const time = now.toISOString().slice(11, 19).replace(/:/g, '');
-  const seriesUid = dcmjs.data.DicomMetaDictionary.uid();
-  const sopUid = dcmjs.data.DicomMetaDictionary.uid();
-  const reference = { ReferencedSOPClassUID: source.SOPClassUID, ReferencedSOPInstanceUID: source.SOPInstanceUID };
-  const spacing = (source.PixelSpacing ?? source.ImagerPixelSpacing) as number[] | undefined;
-  const fromModel = item.revision.source.kind === 'model';
+  if (film.Rows !== heightPx || film.Columns !== widthPx) throw new PleuraError('conflict', `${item.image.name}: the mask size does not match the DICOM film.`);
+  const studyUid = vr.uid(film.StudyInstanceUID);
+  const filmUid = vr.uid(film.SOPInstanceUID);
+  const filmClass = vr.uid(film.SOPClassUID);
+  const filmSeries = vr.uid(film.SeriesInstanceUID);
+  if (!studyUid || !filmUid || !filmClass || !filmSeries) throw new PleuraError('corrupt', `${item.image.name}: the film has no valid study, series or instance UID to reference.`);
+  const { date, time } = options.deidentified ? { date: '19000101', time: '000000' } : dicomDateTime(options.now ?? new Date());
+  const seriesUid = dcmjs.data.DicomMetaDictionary.uid() as string;
+  const sopUid = dcmjs.data.DicomMetaDictionary.uid() as string;
+  const reference = { ReferencedSOPClassUID: filmClass, ReferencedSOPInstanceUID: filmUid };
+  const spacing = vr.pixelSpacing(film.PixelSpacing) ?? vr.pixelSpacing(film.ImagerPixelSpacing);
+  const frameOfReference = vr.uid(film.FrameOfReferenceUID);
+  const position = Array.isArray(film.ImagePositionPatient) && film.ImagePositionPatient.length === 3 ? film.ImagePositionPatient : undefined;
+  const orientation = Array.isArray(film.ImageOrientationPatient) && film.ImageOrientationPatient.length === 6 ? film.ImageOrientationPatient : undefined;
+  const spatial = frameOfReference && position && orientation && spacing;
+  const source = item.revision.source;
+  const algorithm = source.kind === 'model' ? { SegmentAlgorithmType: 'AUTOMATIC', SegmentAlgorithmName: vr.longString(`${source.modelId}@${source.modelVersion}`) ?? 'Pleura model' } : { SegmentAlgorithmType: 'MANUAL' };
+  const shared: Dataset = {};
+  if (spacing) shared.PixelMeasuresSequence = [{ PixelSpacing: spacing, ...(spatial ? { SliceThickness: 1 } : {}) }];
+  if (spatial) shared.PlaneOrientationSequence = [{ ImageOrientationPatient: orientation }];
   return {
     SpecificCharacterSet: 'ISO_IR 192',
     SOPClassUID: segmentationStorage,
     SOPInstanceUID: sopUid,
     Modality: 'SEG',
-    PatientName: source.PatientName ?? '',
-    PatientID: source.PatientID ?? '',
-    PatientBirthDate: validDate(source.PatientBirthDate),
-    PatientSex: source.PatientSex ?? '',
-    StudyInstanceUID: source.StudyInstanceUID,
-    StudyDate: validDate(source.StudyDate),
-    StudyTime: typeof source.StudyTime === 'string' && /^\d{2,6}(\.\d{1,6})?$/.test(source.StudyTime) ? source.StudyTime : '',
-    ReferringPhysicianName: source.ReferringPhysicianName ?? '',
-    StudyID: source.StudyID ?? '',
-    AccessionNumber: source.AccessionNumber ?? '',
+    PatientName: vr.personName(film.PatientName) ?? '',
+    PatientID: vr.longString(film.PatientID) ?? '',
+    PatientBirthDate: vr.date(film.PatientBirthDate) ?? '',
+    PatientSex: vr.patientSex(film.PatientSex) ?? '',
+    ...(options.deidentified ? { PatientIdentityRemoved: 'YES', DeidentificationMethod: deidentificationMethod, DeidentificationMethodCodeSequence: deidentificationCodes, LongitudinalTemporalInformationModified: 'REMOVED' } : {}),
+    StudyInstanceUID: studyUid,
+    StudyDate: vr.date(film.StudyDate) ?? '',
+    StudyTime: vr.time(film.StudyTime) ?? '',
+    ReferringPhysicianName: vr.personName(film.ReferringPhysicianName) ?? '',
+    StudyID: vr.shortString(film.StudyID) ?? '',
+    AccessionNumber: vr.shortString(film.AccessionNumber) ?? '',
     SeriesInstanceUID: seriesUid,
     SeriesNumber: '300',
-    SeriesDescription: 'Lung segmentation (Pleura)',
-    FrameOfReferenceUID: source.FrameOfReferenceUID ?? dcmjs.data.DicomMetaDictionary.uid(),
+    ...(options.deidentified ? {} : { SeriesDescription: 'Lung segmentation (Pleura)' }),
+    ...(spatial ? { FrameOfReferenceUID: frameOfReference, PositionReferenceIndicator: '' } : {}),
     Manufacturer: 'Pleura',
     ManufacturerModelName: 'Pleura',
     DeviceSerialNumber: '0',
     SoftwareVersions: '0.1.0',
     InstanceNumber: '1',
+    PatientOrientation: vr.patientOrientation(film.PatientOrientation) ?? '',
     ContentDate: date,
     ContentTime: time,
     ContentLabel: 'LUNGS',
     ContentDescription: 'Right and left lung',
-    ContentCreatorName: creator,
+    ContentCreatorName: options.creator ? (vr.personName(options.creator) ?? '') : '',
     ImageType: ['DERIVED', 'PRIMARY'],
     SegmentationType: 'BINARY',
     LossyImageCompression: '00',
@@ -101,21 +140,21 @@ function buildSeg(source: Dataset, item: ExportItem, creator: string): Dataset {
     HighBit: 0,
     PixelRepresentation: 0,
     NumberOfFrames: segments.length,
-    ReferencedSeriesSequence: [{ SeriesInstanceUID: source.SeriesInstanceUID, ReferencedInstanceSequence: [reference] }],
-    DimensionOrganizationSequence: [{ DimensionOrganizationUID: seriesUid + '.1' }],
-    DimensionIndexSequence: [{ DimensionOrganizationUID: seriesUid + '.1', DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' }],
+    ReferencedSeriesSequence: [{ SeriesInstanceUID: filmSeries, ReferencedInstanceSequence: [reference] }],
+    DimensionOrganizationSequence: [{ DimensionOrganizationUID: `${seriesUid}.1` }],
+    DimensionIndexSequence: [{ DimensionOrganizationUID: `${seriesUid}.1`, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' }],
     SegmentSequence: segments.map((segment, index) => ({
       SegmentNumber: index + 1,
       SegmentLabel: segment.SegmentLabel,
-      SegmentAlgorithmType: fromModel ? 'AUTOMATIC' : 'MANUAL',
-      ...(fromModel && item.revision.source.kind === 'model' ? { SegmentAlgorithmName: `${item.revision.source.modelId}@${item.revision.source.modelVersion}` } : {}),
+      ...algorithm,
       SegmentedPropertyCategoryCodeSequence: [{ CodeValue: '123037004', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Anatomical Structure' }],
       SegmentedPropertyTypeCodeSequence: [segment.type],
-      RecommendedDisplayCIELabValue: index === 0 ? [29616, 53248, 52000] : [44000, 24000, 40000],
+      RecommendedDisplayCIELabValue: segment.lab,
     })),
-    SharedFunctionalGroupsSequence: [spacing ? { PixelMeasuresSequence: [{ PixelSpacing: spacing, SliceThickness: 1 }] } : {}],
+    SharedFunctionalGroupsSequence: [shared],
     PerFrameFunctionalGroupsSequence: segments.map((_, index) => ({
       FrameContentSequence: [{ DimensionIndexValues: [index + 1] }],
+      ...(spatial ? { PlanePositionSequence: [{ ImagePositionPatient: position }] } : {}),
       SegmentIdentificationSequence: [{ ReferencedSegmentNumber: index + 1 }],
       DerivationImageSequence: [{
         SourceImageSequence: [{ ...reference, PurposeOfReferenceCodeSequence: [{ CodeValue: '121322', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Source image for image processing operation' }] }],
@@ -123,12 +162,8 @@ function buildSeg(source: Dataset, item: ExportItem, creator: string): Dataset {
       }],
     })),
     PixelData: packFrames(data, segments.map((s) => s.label)),
+    _vrMap: { PixelData: 'OB' },
   };
-}
-
-/** A DA value as the standard wants it (YYYYMMDD), else empty: old files carry '1995.07.20' and the like. */
-function validDate(value: unknown): string {
-  return typeof value === 'string' && /^\d{8}$/.test(value) ? value : '';
 }
 
 /** One bit per pixel, frames back to back without padding, least significant bit first (PS3.5 8.1.1). */
@@ -151,20 +186,4 @@ export function unpackFrame(pixelData: ArrayBuffer, frame: number, pixelsPerFram
   const base = frame * pixelsPerFrame;
   for (let i = 0; i < pixelsPerFrame; i++) out[i] = (bytes[(base + i) >> 3] >> ((base + i) & 7)) & 1;
   return out;
-}
-
-function writeDicom(dataset: Dataset): Buffer {
-  const { DicomMetaDictionary, DicomDict } = dcmjs.data;
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: dataset.SOPClassUID,
-    MediaStorageSOPInstanceUID: dataset.SOPInstanceUID,
-    TransferSyntaxUID: explicitLittleEndian,
-    ImplementationClassUID: implementationClassUid,
-    ImplementationVersionName: 'PLEURA_0_1',
-    _vrMap: { PixelData: 'OB' },
-  };
-  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset({ ...dataset, _vrMap: { PixelData: 'OB' } });
-  return Buffer.from(dict.write() as ArrayBuffer);
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import dcmjs from 'dcmjs';
 import { safeJoin, writeFileAtomic } from '../project/durable';
 import type { StoredImage } from '../project/state';
-import type { Dataset } from './deidentify';
+import type { Dataset } from './dicom-io';
 import { exportDicomSeg, readDicom } from './dicom-seg';
 import type { ExportItem, ExportJob } from './export';
 
@@ -80,7 +80,7 @@ export async function exportDicomSr(job: ExportJob): Promise<void> {
     if (!job.report.files.includes(segPath)) continue;
     const areas = item.image.areas;
     if (!areas || areas.rightCm2 === null || areas.leftCm2 === null || areas.totalCm2 === null) {
-      job.report.skipped.push({ imageId: item.image.id, reason: 'No pixel spacing: the SR needs lung areas in cm2 (set the spacing, then export again).' });
+      job.skip(item, 'excluded', 'No pixel spacing: the SR needs lung areas in cm2 (set the spacing, then export again).');
       continue;
     }
     const seg = readDicom(new Uint8Array(await readFile(segPath)));

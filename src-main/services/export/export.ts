@@ -1,77 +1,130 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ExportOptions, ExportReport } from '../../../src-shared/api/project';
+import type { ExportOptions, ExportReport, ExportSkipKind, ImageRecord, ProjectSettings } from '../../../src-shared/api/project';
 import type { LabelMask, MaskRevision } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, sanitizeName } from '../project/durable';
 import type { StoredImage } from '../project/state';
-import type { ProjectStore } from '../project/store';
 import { exportPng, exportNnunet } from './raster';
 import { exportCoco } from './coco';
 import { exportCsv } from './csv';
 import { exportDicomSeg } from './dicom-seg';
 import { exportDicomSr } from './dicom-sr';
+import { burnedInRisk } from './burned-in';
+import { Pseudonyms } from './pseudonym';
+
+/**
+ * What an export reads: a {@link ProjectStore} (which also logs the export), or a read-only view of one
+ * point in the log (no `appendAudit`: the project is open in another process, which owns the log).
+ */
+export interface ExportSource {
+  readonly path: string;
+  readonly name: string;
+  readonly settings: ProjectSettings;
+  listImages(): ImageRecord[];
+  stored(imageId: string): StoredImage;
+  loadRevision(imageId: string): Promise<{ revision: MaskRevision; mask: LabelMask } | null>;
+  readImageBytes(imageId: string): Promise<Uint8Array>;
+  appendAudit?(action: 'export' | 'pseudonym-key', detail: Record<string, unknown>): Promise<unknown>;
+}
 
 /** One image to export with its latest mask and the name its files get. */
 export interface ExportItem {
   image: StoredImage;
   revision: MaskRevision;
   mask: LabelMask;
-  /** Safe file stem: the image's name, or a case number when de-identifying. */
+  /** Safe file stem and case id: the image's name, or the film's pseudonym when de-identifying. */
   stem: string;
+}
+
+/** Progress and cancel, for the job that runs an export. */
+export interface ExportControl {
+  signal?: AbortSignal;
+  progress?(fraction: number, message?: string): void;
 }
 
 /** What each format writer gets and fills in. */
 export interface ExportJob {
-  store: ProjectStore;
+  source: ExportSource;
   options: ExportOptions;
   outDir: string;
   items: ExportItem[];
   report: ExportReport;
+  /** Pseudonyms and UID mapping of the project (de-identified exports only). */
+  pseudonyms: Pseudonyms | null;
+  /** Called before each item: reports progress, throws 'cancelled' once the signal is aborted. */
+  step(index: number, item: ExportItem): void;
+  /** The item's files are written. */
+  done(item: ExportItem, files: string[]): void;
+  /** The item is not in the export after all: listed in `skipped` with the kind and reason. */
+  skip(item: ExportItem, kind: ExportSkipKind, reason: string): void;
 }
 
-/** Formats meant for training: they default to approved images only. */
-const trainingFormats = new Set(['coco', 'nnunet']);
+/** Formats that carry the film's pixels (and so burned-in text) into the export. */
+const pixelFormats = new Set(['coco', 'nnunet', 'dicom-seg', 'dicom-sr']);
 
 /**
- * Exports the latest mask of each selected image. Images without a mask (or not approved when only
- * approved ones are asked for) are listed in `skipped` with the reason; the export is recorded in the
- * audit log.
+ * Exports the latest mask of each selected image. By default only approved images, in every format
+ * (`approvedOnly: false` for all). Images left out, refused or failed are listed in `skipped` with
+ * the reason and kind; the export is recorded in the audit log when the source can write it.
  */
-export async function exportProject(store: ProjectStore, options: ExportOptions): Promise<ExportReport> {
+export async function exportProject(source: ExportSource, options: ExportOptions, control: ExportControl = {}): Promise<ExportReport> {
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
     throw ioFailure(error, outDir);
   });
-  const report: ExportReport = { format: options.format, outDir, files: [], skipped: [] };
-  const approvedOnly = options.approvedOnly ?? trainingFormats.has(options.format);
-  const ids = options.imageIds ?? store.listImages().map((image) => image.id);
+  const report: ExportReport = { format: options.format, outDir, files: [], skipped: [], exported: 0, audited: !!source.appendAudit };
+  const skip = (image: { id: string; name?: string }, kind: ExportSkipKind, reason: string) => report.skipped.push({ imageId: image.id, ...(image.name ? { name: image.name } : {}), kind, reason });
+  const approvedOnly = options.approvedOnly ?? true;
+  const pseudonyms = options.deidentify ? await Pseudonyms.load(source) : null;
+  const ids = options.imageIds ?? source.listImages().map((image) => image.id);
   const items: ExportItem[] = [];
   const usedStems = new Set<string>();
   for (const id of ids) {
     let image: StoredImage;
     try {
-      image = store.stored(id);
+      image = source.stored(id);
     } catch {
-      report.skipped.push({ imageId: id, reason: 'No such image in the project.' });
+      skip({ id }, 'excluded', 'No such image in the project.');
       continue;
     }
     if (approvedOnly && image.status !== 'approved') {
-      report.skipped.push({ imageId: id, reason: `Not approved (status ${image.status}).` });
+      skip(image, 'excluded', `Not approved (status ${image.status}); export with --all to include it.`);
       continue;
     }
-    const latest = await store.loadRevision(id).catch((error: unknown) => {
-      report.skipped.push({ imageId: id, reason: error instanceof PleuraError ? error.message : String(error) });
+    const latest = await source.loadRevision(id).catch((error: unknown) => {
+      skip(image, 'failed', error instanceof PleuraError ? error.message : String(error));
       return undefined;
     });
     if (latest === undefined) continue;
     if (latest === null) {
-      report.skipped.push({ imageId: id, reason: 'The image has no mask yet.' });
+      skip(image, 'excluded', 'The image has no mask yet.');
       continue;
     }
-    items.push({ image, revision: latest.revision, mask: latest.mask, stem: uniqueStem(image, items.length, options, usedStems) });
+    if (pseudonyms && pixelFormats.has(options.format) && !options.confirmBurnedIn) {
+      const risk = await burnedInRisk(source, image);
+      if (risk) {
+        skip(image, 'refused', `${risk} Refused in a de-identified export; check the film and confirm (--confirm-burned-in) to include it.`);
+        continue;
+      }
+    }
+    const stem = pseudonyms ? pseudonyms.caseId(image.id) : uniqueStem(image, usedStems);
+    items.push({ image, revision: latest.revision, mask: latest.mask, stem });
   }
-  const job: ExportJob = { store, options, outDir, items, report };
+  const job: ExportJob = {
+    source, options, outDir, items, report, pseudonyms,
+    step(index, item) {
+      if (control.signal?.aborted) throw new PleuraError('cancelled', `Export cancelled after ${report.exported} of ${items.length} films.`);
+      control.progress?.(index / Math.max(1, items.length), pseudonyms ? item.stem : item.image.name);
+    },
+    done(_item, files) {
+      report.files.push(...files);
+      report.exported = (report.exported ?? 0) + 1;
+    },
+    skip(item, kind, reason) {
+      skip(item.image, kind, reason);
+    },
+  };
   switch (options.format) {
     case 'png':
       await exportPng(job);
@@ -92,13 +145,14 @@ export async function exportProject(store: ProjectStore, options: ExportOptions)
       await exportDicomSr(job);
       break;
   }
-  await store.appendAudit('export', { format: options.format, outDir, files: report.files.length, skipped: report.skipped.length, deidentified: !!options.deidentify });
+  control.progress?.(1);
+  await source.appendAudit?.('export', { format: options.format, outDir, files: report.files.length, exported: report.exported, skipped: report.skipped.length, deidentified: !!options.deidentify, approvedOnly });
   return report;
 }
 
-/** File stem for an item: never a path, never a clash; a case number when de-identifying. */
-function uniqueStem(image: StoredImage, index: number, options: ExportOptions, used: Set<string>): string {
-  const base = options.deidentify ? `case_${String(index + 1).padStart(4, '0')}` : sanitizeName(image.name.replace(/\.[A-Za-z0-9]{1,5}$/, ''), image.id);
+/** File stem for an item: never a path, never a clash. */
+function uniqueStem(image: StoredImage, used: Set<string>): string {
+  const base = sanitizeName(image.name.replace(/\.[A-Za-z0-9]{1,5}$/, ''), image.id);
   let stem = base;
   for (let n = 2; used.has(stem.toLowerCase()); n++) stem = `${base}_${n}`;
   used.add(stem.toLowerCase());

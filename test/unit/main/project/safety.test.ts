@@ -101,7 +101,7 @@ describe('paths from imported data stay inside the project', () => {
     expect((await files(path)).every((f) => !f.includes('evil') && !f.startsWith('..'))).toBe(true);
     expect(await readdir(dir)).toEqual(['p']);
     const out = join(dir, 'out');
-    const exported = await exportProject(store, { format: 'png', outDir: out });
+    const exported = await exportProject(store, { format: 'png', outDir: out, approvedOnly: false });
     expect(exported.files.every((f) => f.startsWith(out + '/'))).toBe(true);
     expect((await readdir(out)).sort()).toEqual(['evil.png', 'evil2.png', 'evil3.png', 'evil4.png']);
     expect((await readdir(dir)).sort()).toEqual(['out', 'p']);
