@@ -1,12 +1,29 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import type { ExportFormat } from '../../../src-shared/api/project';
+import { PleuraError } from '../../../src-shared/api/result';
 import { ProjectStore } from '../../services/project/store';
-import { exportProject } from '../../services/export/export';
+import { SnapshotView } from '../../services/project/snapshot-view';
+import { exportProject, type ExportSource } from '../../services/export/export';
 import { sendResults } from '../../services/pacs/send';
 import { clientFromArgs } from './pacs/target';
 
 const formats: ExportFormat[] = ['png', 'coco', 'dicom-seg', 'dicom-sr', 'nnunet', 'csv'];
+
+/**
+ * The project to export from: the store itself when no other process has it open (the export is then
+ * logged), else a read-only view of its log as it stands now (nothing is written to the project).
+ */
+async function openSource(project: string): Promise<{ source: ExportSource; close: () => Promise<void>; readOnly: boolean }> {
+  try {
+    const store = await ProjectStore.open(project);
+    return { source: store, close: () => store.close(), readOnly: false };
+  } catch (error) {
+    if (!(error instanceof PleuraError && error.code === 'conflict')) throw error;
+    const view = await SnapshotView.open(project);
+    return { source: view, close: async () => undefined, readOnly: true };
+  }
+}
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -15,17 +32,22 @@ export const exportCommand: CliCommand = {
     'pleura export PROJECT --format png|coco|dicom-seg|dicom-sr|nnunet|csv --out DIR [options]',
     'pleura export PROJECT --format dicom-seg|dicom-sr --send URL [--all] [--out DIR] [--user NAME]',
     '',
-    '  PROJECT            a Pleura project folder',
-    '  --format F         png | coco | dicom-seg | dicom-sr | nnunet | csv',
-    '                     (dicom-sr: a TID 1500 lung-area report per image, with the SEG it references)',
-    '  --out DIR          output folder (created if missing; optional with --send)',
-    '  --send URL         store the SEG (and SR) in the PACS at this DICOMweb root with STOW-RS, into each',
-    '                     image\'s own study; approved images only unless --all. Credentials: --user with',
-    '                     PLEURA_PACS_PASSWORD, PLEURA_PACS_TOKEN, or a saved connection (see pleura pacs)',
-    '  --deidentify       remove/replace PHI (DICOM basic profile); files are named case_0001...',
-    '  --labels           PNG: write 1 (right lung) / 2 (left lung) instead of 0/255',
-    '  --all              include images that are not approved (default: approved only for coco/nnunet)',
-    '  --approved-only    only approved images, for every format',
+    '  PROJECT              a Pleura project folder (may be open in the workstation: the export then',
+    '                       reads the project as it stands and is not written to its log)',
+    '  --format F           png | coco | dicom-seg | dicom-sr | nnunet | csv',
+    '                       (dicom-sr: a TID 1500 lung-area report per image, with the SEG it references)',
+    '  --out DIR            output folder (created if missing; optional with --send)',
+    '  --send URL           store the SEG (and SR) in the PACS at this DICOMweb root with STOW-RS, into each',
+    '                       image\'s own study; approved images only unless --all. Credentials: --user with',
+    '                       PLEURA_PACS_PASSWORD, PLEURA_PACS_TOKEN, or a saved connection (see pleura pacs)',
+    '  --all                every image with a mask (default, in every format: approved images only)',
+    '  --deidentify         DICOM PS3.15 basic profile; files are named by the project\'s case ids',
+    '  --confirm-burned-in  de-identified COCO / nnU-Net / SEG: include films flagged or suspected to',
+    '                       carry burned-in text (you checked them); otherwise they are refused',
+    '  --labels             PNG: write 1 (right lung) / 2 (left lung) instead of 0/255',
+    '',
+    'Exit status: 0 when every selected film was exported; 1 when a film failed or was refused',
+    '(each is listed with the reason). Images left out by the selection do not change the status.',
   ].join('\n'),
   options: {
     format: { type: 'string' },
@@ -34,6 +56,7 @@ export const exportCommand: CliCommand = {
     labels: { type: 'boolean' },
     all: { type: 'boolean' },
     'approved-only': { type: 'boolean' },
+    'confirm-burned-in': { type: 'boolean' },
     send: { type: 'string' },
     user: { type: 'string' },
     'timeout-s': { type: 'string' },
@@ -46,17 +69,26 @@ export const exportCommand: CliCommand = {
     if (!format || !formats.includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}.`);
     if (values.send !== undefined) return send(project, format, values, io);
     if (typeof values.out !== 'string') throw new UsageError('--out DIR is required.');
-    const approvedOnly = values.all ? false : values['approved-only'] ? true : undefined;
-    const store = await ProjectStore.open(project);
+    if (values.all && values['approved-only']) throw new UsageError('--all and --approved-only contradict each other.');
+    const { source, close, readOnly } = await openSource(project);
     try {
-      const report = await exportProject(store, { format, outDir: values.out, deidentify: !!values.deidentify, labels: !!values.labels, ...(approvedOnly === undefined ? {} : { approvedOnly }) });
+      const report = await exportProject(source, {
+        format,
+        outDir: values.out,
+        deidentify: !!values.deidentify,
+        labels: !!values.labels,
+        approvedOnly: !values.all,
+        confirmBurnedIn: !!values['confirm-burned-in'],
+      }, { progress: (fraction, message) => io.progress(fraction, message) });
       if (io.json) io.result(report);
       else {
-        io.out(`Exported ${report.files.length} file(s) to ${report.outDir}`);
-        for (const skipped of report.skipped) io.out(`  skipped ${skipped.imageId}: ${skipped.reason}`);
+        if (readOnly) io.out('The project is open in another Pleura process: exported from a read-only view of its log (not recorded in it).');
+        io.out(`Exported ${report.exported ?? 0} film(s), ${report.files.length} file(s) to ${report.outDir}`);
+        for (const skipped of report.skipped) io.out(`  ${skipped.kind ?? 'skipped'} ${skipped.name ?? skipped.imageId}: ${skipped.reason}`);
       }
+      return report.skipped.some((s) => s.kind === 'failed' || s.kind === 'refused') ? 1 : 0;
     } finally {
-      await store.close();
+      await close();
     }
   },
 };
