@@ -51,7 +51,7 @@ describe('DICOM SR lung-area report (TID 1500)', () => {
     const bare = (await importFiles(store, [{ name: 'bare.dcm', bytes: new Uint8Array(await readFile(fixturePath('dicom', 'gdcm-CR-MONO1-10-chest.dcm'))) }])).imported[0];
     noSpacingId = bare.id;
     await store.saveRevision(bare.id, knownMask(440, 440));
-    report = await exportProject(store, { format: 'dicom-sr', outDir: join(dir, 'out') });
+    report = await exportProject(store, { format: 'dicom-sr', outDir: join(dir, 'out'), approvedOnly: false });
   });
   afterAll(async () => {
     await store.close();
