@@ -41,12 +41,13 @@ const newUid = () => dcmjs.data.DicomMetaDictionary.uid() as string;
 
 /**
  * One chest study built from real fixture films (test/fixtures/dicom) with new UIDs: `films` PA chest
- * CRs (the GDCM CR-MONO1-10-chest pixels, 440x440, PixelSpacing 0.8 mm), and on request a lateral
+ * CRs (the GDCM CR-MONO1-10-chest pixels, 440x440, PixelSpacing 0.8 mm; or `filmFixture` as it is,
+ * in its own transfer syntax), and on request a lateral
  * view (the same pixels, View Position LL), an undecodable film (RG2_JPLL with its JPEG codestream
  * header zeroed: Orthanc stores it, Pleura's decoder refuses it) and a non-image object (an
  * Encapsulated PDF). Patient and study attributes are the same in every object.
  */
-export function makeTestStudy(options: { films: number; lateral?: boolean; undecodable?: boolean; nonImage?: boolean; patientId?: string; accession?: string; studyDate?: string }): TestStudy {
+export function makeTestStudy(options: { films: number; filmFixture?: string; lateral?: boolean; undecodable?: boolean; nonImage?: boolean; patientId?: string; accession?: string; studyDate?: string }): TestStudy {
   const studyInstanceUid = newUid();
   const patientId = options.patientId ?? `PLEURA-${Math.floor(Math.random() * 1e6)}`;
   const accession = options.accession ?? `ACC${Math.floor(Math.random() * 1e6)}`;
@@ -64,12 +65,13 @@ export function makeTestStudy(options: { films: number; lateral?: boolean; undec
     StudyDescription: 'Chest PA',
   };
   const study: TestStudy = { studyInstanceUid, patientId, accession, files: [], films: [], lateral: [], undecodable: [], nonImage: [] };
-  const chest = read('gdcm-CR-MONO1-10-chest.dcm');
+  const chest = read(options.filmFixture ?? 'gdcm-CR-MONO1-10-chest.dcm');
+  const filmSyntax = options.filmFixture ? String(chest.meta.TransferSyntaxUID) : '1.2.840.10008.1.2.1';
   const paSeries = newUid();
   const film = (view: string, series: string, seriesNumber: number, instanceNumber: number) => {
     const uid = newUid();
-    const dataset = { ...chest.dataset, ...patient, SOPInstanceUID: uid, SeriesInstanceUID: series, SeriesNumber: String(seriesNumber), InstanceNumber: String(instanceNumber), Modality: 'CR', ViewPosition: view, BodyPartExamined: 'CHEST', PixelSpacing: [0.8, 0.8], SeriesDescription: `Chest ${view}` };
-    study.files.push(write(dataset, '1.2.840.10008.1.2.1'));
+    const dataset = { ...chest.dataset, ...patient, SOPInstanceUID: uid, SeriesInstanceUID: series, SeriesNumber: String(seriesNumber), InstanceNumber: String(instanceNumber), Modality: 'CR', ViewPosition: view, BodyPartExamined: 'CHEST', ...(options.filmFixture ? {} : { PixelSpacing: [0.8, 0.8] }), SeriesDescription: `Chest ${view}` };
+    study.files.push(write(dataset, filmSyntax));
     return uid;
   };
   for (let i = 0; i < options.films; i++) study.films.push(film('PA', paSeries, 1, i + 1));

@@ -1,4 +1,4 @@
-import type { PacsRetrieveReport, PacsSeries } from '../../../src-shared/api/pacs';
+import type { PacsInstance, PacsRetrieveReport, PacsSeries } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
 import { importReceived } from '../project/import';
 import type { ProjectStore } from '../project/store';
@@ -48,12 +48,12 @@ export async function retrieveStudy(
     series = series.filter((s) => wanted.has(s.seriesInstanceUid));
     if (series.length === 0) throw new PleuraError('not-found', 'None of the selected series is in the study.');
   }
-  const todo: { seriesInstanceUid: string; sopInstanceUid: string }[] = [];
+  const todo: { seriesInstanceUid: string; sopInstanceUid: string; name: string }[] = [];
   for (const entry of series) {
     for (const instance of entry.instances) {
       if (instance.skip) report.skipped.push({ sopInstanceUid: instance.sopInstanceUid, kind: instance.skip });
       else if (instance.imageId) report.alreadyInProject.push({ sopInstanceUid: instance.sopInstanceUid, imageId: instance.imageId });
-      else todo.push({ seriesInstanceUid: entry.seriesInstanceUid, sopInstanceUid: instance.sopInstanceUid });
+      else todo.push({ seriesInstanceUid: entry.seriesInstanceUid, sopInstanceUid: instance.sopInstanceUid, name: filmName(entry, instance) });
     }
   }
   let stopped: PleuraError | null = null;
@@ -66,7 +66,7 @@ export async function retrieveStudy(
     try {
       const bytes = await client.retrieveInstance(studyInstanceUid, item.seriesInstanceUid, item.sopInstanceUid, run.signal);
       const pacs = { server, studyInstanceUid, seriesInstanceUid: item.seriesInstanceUid, sopInstanceUid: item.sopInstanceUid };
-      const imported = await importReceived(store, { name: `${item.sopInstanceUid}.dcm`, bytes, origin: `${server} ${item.sopInstanceUid}`, pacs });
+      const imported = await importReceived(store, { name: item.name, bytes, origin: `${server} ${item.sopInstanceUid}`, pacs });
       if (imported.imported[0]) report.imported.push({ sopInstanceUid: item.sopInstanceUid, imageId: imported.imported[0].id });
       else if (imported.duplicates[0]) report.alreadyInProject.push({ sopInstanceUid: item.sopInstanceUid, imageId: imported.duplicates[0].existingId });
       else report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: 'unsupported', reason: imported.rejected[0]?.reason ?? 'Not imported.' });
@@ -85,4 +85,11 @@ export async function retrieveStudy(
     failed: report.failed.map((f) => ({ sopInstanceUid: f.sopInstanceUid, code: f.code })),
   });
   return report;
+}
+
+/** A film's name in the project: modality, view, series and instance number (`CR_PA_s1_i2.dcm`), as a reading list shows it. */
+function filmName(series: PacsSeries, instance: PacsInstance): string {
+  const safe = (value: string) => value.replace(/[^A-Za-z0-9-]+/g, '').slice(0, 16);
+  const parts = [safe(instance.modality) || 'film', safe(instance.viewPosition), `s${series.seriesNumber ?? 0}`, `i${instance.instanceNumber ?? 0}`].filter(Boolean);
+  return `${parts.join('_')}.dcm`;
 }

@@ -7,7 +7,7 @@ import { useProjectStore } from './project';
 import { useReviewStore } from './review';
 import { useViewerStore } from './viewer';
 
-export type Workspace = 'review' | 'annotate' | 'train' | 'models';
+export type Workspace = 'review' | 'annotate' | 'train' | 'models' | 'pacs';
 
 /**
  * The review loop across stores: open an image (saving the previous one first), predict, approve, move
