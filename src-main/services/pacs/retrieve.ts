@@ -41,7 +41,7 @@ export async function retrieveStudy(
   const { studyInstanceUid } = options;
   const report: PacsRetrieveReport = { studyInstanceUid, imported: [], alreadyInProject: [], skipped: [], failed: [] };
   const known = pacsInstancesInProject(store);
-  run.progress?.(0, 'Reading the study');
+  run.progress?.(0);
   let series: PacsSeries[] = await listStudySeries(client, studyInstanceUid, known, run.signal);
   if (options.seriesInstanceUids) {
     const wanted = new Set(options.seriesInstanceUids);
@@ -75,7 +75,7 @@ export async function retrieveStudy(
       report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: error.code, reason: error.message });
       if (fatalCodes.has(error.code)) stopped = error;
     }
-    run.progress?.((index + 1) / todo.length, `${index + 1} of ${todo.length}`);
+    run.progress?.((index + 1) / todo.length, `${index + 1} / ${todo.length}`);
   }
   await store.appendAudit('import', {
     pacs: { server, studyInstanceUid },

@@ -56,7 +56,7 @@ export async function sendResults(
       const sent = { imageId, segSopInstanceUid: String(seg.SOPInstanceUID), srSopInstanceUid: sr ? String(sr.SOPInstanceUID) : '' };
       report.sent.push(sent);
       await store.appendAudit('export', { pacs: { server, studyInstanceUid: seg.StudyInstanceUID, sent: format, segSopInstanceUid: sent.segSopInstanceUid, srSopInstanceUid: sent.srSopInstanceUid } }, imageId);
-      run.progress?.((index + 1) / ids.length, `${index + 1} of ${ids.length}`);
+      run.progress?.((index + 1) / ids.length, `${index + 1} / ${ids.length}`);
     }
   } finally {
     if (temp) await rm(temp, { recursive: true, force: true });
