@@ -1,19 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { PleuraError } from '../../../src-shared/api/result';
 import { UsageError, type CliCommand } from '../command';
 import { readImageMeta } from '../../services/images/decode';
+import { readRegularFile } from '../../services/images/read-file';
 
-/** Reads a file for a command, turning a missing or unreadable file into a one-line PleuraError. */
+/**
+ * Reads a file for a command: regular files only, within the size cap and time limit of the memory
+ * budget, a missing or unreadable file as a one-line PleuraError.
+ */
 export async function readInputFile(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new PleuraError('not-found', `${path}: no such file.`);
-    if (code === 'EISDIR') throw new PleuraError('invalid-argument', `${path} is a folder, not a file.`);
-    throw new PleuraError('io', `${path} cannot be read (${code ?? String(error)}).`);
-  }
+  return readRegularFile(path);
 }
 
 export const infoCommand: CliCommand = {

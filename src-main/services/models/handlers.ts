@@ -1,10 +1,45 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Api } from '../../../src-shared/api';
 import { PleuraError } from '../../../src-shared/api/result';
 import { modelManifestSchema } from '../../../src-shared/ml/manifest';
 import type { AppContext } from '../context';
+import { readRegularFile } from '../images/read-file';
 import { getModelRegistry } from './registry';
+
+/** Largest manifest read (a model.json is a few KB) and largest ONNX file copied. */
+const MAX_MANIFEST_BYTES = 2 ** 20;
+const MAX_MODEL_BYTES = 2 * 2 ** 30;
+
+/**
+ * Reads and checks a manifest. Errors name the file and what is wrong with it, never its contents:
+ * JSON.parse quotes the text it stopped at, so its message is not passed on.
+ */
+async function readManifest(manifestPath: string) {
+  const bytes = await readRegularFile(manifestPath, { maxBytes: MAX_MANIFEST_BYTES });
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
+  } catch {
+    throw new PleuraError('invalid-argument', `${manifestPath} is not a valid model manifest: it is not JSON.`);
+  }
+  const parsed = modelManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'the manifest';
+    throw new PleuraError('invalid-argument', `${manifestPath} is not a valid model manifest: ${where} is missing or has the wrong type (${issue?.code ?? 'invalid'}).`);
+  }
+  return parsed.data;
+}
+
+/** The ONNX file must be a regular file of a plausible size (a device or FIFO would never end). */
+async function checkModelFile(onnxPath: string): Promise<void> {
+  const info = await stat(onnxPath).catch((error: unknown) => {
+    throw new PleuraError('not-found', `Cannot read ${onnxPath} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  });
+  if (!info.isFile()) throw new PleuraError('invalid-argument', `${onnxPath} is not a regular file.`);
+  if (info.size > MAX_MODEL_BYTES) throw new PleuraError('unsupported', `${onnxPath} is ${Math.round(info.size / 2 ** 20)} MiB, more than Pleura imports as a model.`);
+}
 
 /** Handlers of the `models` domain. */
 export function createModelsHandlers(ctx: AppContext): Api['models'] {
@@ -16,17 +51,13 @@ export function createModelsHandlers(ctx: AppContext): Api['models'] {
     activate: async (key) => registry().activate(key, { force: true }),
     rollback: async () => registry().rollback(),
     async importModel(onnxPath, manifestPath) {
-      let manifest;
-      try {
-        manifest = modelManifestSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
-      } catch (error) {
-        throw new PleuraError('invalid-argument', `${manifestPath} is not a valid model manifest: ${(error as Error).message.split('\n')[0]}`);
-      }
+      const manifest = await readManifest(manifestPath);
+      await checkModelFile(onnxPath);
       await mkdir(registry().versionsDir(), { recursive: true });
       const staging = await mkdtemp(join(registry().versionsDir(), '.import-'));
       try {
         await copyFile(onnxPath, join(staging, 'model.onnx')).catch((error: unknown) => {
-          throw new PleuraError('not-found', `Cannot read ${onnxPath}: ${(error as Error).message}`);
+          throw new PleuraError('not-found', `Cannot read ${onnxPath} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
         });
         await writeFile(join(staging, 'model.json'), JSON.stringify({ ...manifest, file: 'model.onnx' }, null, 2));
         return await registry().add(staging);

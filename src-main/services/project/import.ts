@@ -1,4 +1,4 @@
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { FilePayload, ImportMasks, ImportReport } from '../../../src-shared/api/project';
@@ -6,12 +6,11 @@ import type { LabelMask } from '../../../src-shared/api/masks';
 import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
 import { splitLeftRight } from '../../../src-shared/mask/leftright';
+import { readRegularFile } from '../images/read-file';
 import { sha256Hex } from './revision-file';
 import { hasDicomMagic, probeImage } from './probe';
 import type { ProjectStore } from './store';
 
-/** Biggest file import reads (larger files are refused with a message, not read into memory). */
-const maxFileBytes = 1024 * 1024 * 1024;
 const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp', '.webp', '.dcm', '.dicom']);
 const maskExtensions = ['.png'];
 
@@ -102,7 +101,8 @@ async function walk(dir: string, recursive: boolean, out: Candidate[], report: P
 }
 
 function diskCandidate(path: string): Candidate {
-  return { label: path, name: basename(path), path, read: async () => new Uint8Array(await readFile(path)) };
+  // regular files only, size-capped and time-limited: /dev/zero, FIFOs and sockets are refused unread
+  return { label: path, name: basename(path), path, read: () => readRegularFile(path, { label: 'The file' }) };
 }
 
 async function looksLikeDicom(path: string): Promise<boolean> {
@@ -119,10 +119,6 @@ async function looksLikeDicom(path: string): Promise<boolean> {
 
 async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean; pacs?: PacsProvenance; masks?: ImportMasks }, report: ImportReport): Promise<void> {
   try {
-    if (candidate.path) {
-      const info = await stat(candidate.path);
-      if (info.size > maxFileBytes) throw new PleuraError('unsupported', `The file is larger than ${maxFileBytes / 2 ** 20} MiB.`);
-    }
     const bytes = await candidate.read();
     if (bytes.length === 0) throw new PleuraError('corrupt', 'The file is empty.');
     const contentHash = sha256Hex(bytes);
@@ -179,8 +175,8 @@ export async function findReferenceMask(candidate: Candidate): Promise<{ name: s
   for (const name of names) {
     const path = join(dir, name);
     if (path === candidate.path) continue;
-    const bytes = await readFile(path).catch(() => null);
-    if (bytes) return { name: path, bytes: new Uint8Array(bytes) };
+    const bytes = await readRegularFile(path).catch(() => null);
+    if (bytes) return { name: path, bytes };
   }
   return null;
 }

@@ -1,14 +1,11 @@
-import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { inflateDataset } from './inflate';
 
 export const IMPLICIT_LE = '1.2.840.10008.1.2';
 export const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 export const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
 export const EXPLICIT_BE = '1.2.840.10008.1.2.2';
-
-/** Inflated datasets larger than this are refused (a deflate bomb would otherwise fill memory). */
-const MAX_INFLATED_BYTES = 2 * 2 ** 30;
 
 const VALUE_REPRESENTATIONS = new Set(
   'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
@@ -85,7 +82,7 @@ function truncationError(name: string, bytes: Uint8Array, partial: DataSet | und
 
 /**
  * Parses DICOM bytes: Part 10 files, files that start at "DICM" without the 128-byte preamble, and bare
- * datasets (implicit or explicit VR little endian). Deflated datasets are inflated with node:zlib.
+ * datasets (implicit or explicit VR little endian). Deflated datasets are inflated within what their header declares ({@link inflateDataset}).
  * @throws PleuraError 'unsupported' when the bytes are not DICOM, 'corrupt' when the file is cut short.
  */
 export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
@@ -102,18 +99,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
       if (!rawSyntax) throw new PleuraError('unsupported', `"${name}" is not a DICOM file (no "DICM" marker and no DICOM dataset at its start).`);
     }
   }
-  const inflater = (array: Uint8Array, position: number): Uint8Array => {
-    let inflated: Uint8Array;
-    try {
-      inflated = inflateRawSync(array.subarray(position), { maxOutputLength: MAX_INFLATED_BYTES });
-    } catch (error) {
-      throw new PleuraError('corrupt', `"${name}" has a deflated dataset that cannot be inflated (${message(error)}).`);
-    }
-    const whole = new Uint8Array(position + inflated.length);
-    whole.set(array.subarray(0, position));
-    whole.set(inflated, position);
-    return whole;
-  };
+  const inflater = (array: Uint8Array, position: number): Uint8Array => inflateDataset(array, position, name);
   let dataSet: DataSet;
   try {
     dataSet = dicomParser.parseDicom(input, { TransferSyntaxUID: rawSyntax, inflater } as dicomParser.ParseDicomOptions);
