@@ -9,6 +9,7 @@ import { createHandlers } from '../transport/handlers';
 import { PACS_CONNECTIONS_KEY } from '../services/pacs/handlers';
 import { PacsConnectionStore } from '../services/pacs/connections';
 import { safeStorageCodec } from './pacs-secrets';
+import { getSession } from '../services/project/session';
 import { dispatch } from '../transport/dispatch';
 import { buildMenu } from './menu';
 
@@ -78,6 +79,15 @@ async function main(): Promise<void> {
   });
   buildMenu(window);
   app.on('window-all-closed', () => app.quit());
+  // Quitting (also on SIGINT/SIGTERM) closes the project first: snapshot written, lock released.
+  let closedProject = false;
+  app.on('will-quit', (event) => {
+    if (closedProject || !getSession(ctx).current()) return;
+    event.preventDefault();
+    closedProject = true;
+    void getSession(ctx).close().catch(() => undefined).finally(() => app.quit());
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
 }
 
 void main();

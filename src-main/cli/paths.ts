@@ -15,5 +15,6 @@ export function repoRootOrNull(): string | null {
 /** Where the built renderer may be: a checkout's out/renderer or beside the packaged main bundle. */
 export function rendererDirCandidates(): string[] {
   const root = repoRootOrNull();
-  return [root ? join(root, 'out', 'renderer') : '', join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')].filter(Boolean);
+  // PLEURA_RENDERER_DIR: a renderer built elsewhere (tests of the serve process use a stand-in page).
+  return [process.env.PLEURA_RENDERER_DIR ?? '', root ? join(root, 'out', 'renderer') : '', join(here, '..', 'renderer'), join(here, '..', '..', 'out', 'renderer')].filter(Boolean);
 }

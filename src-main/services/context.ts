@@ -8,6 +8,8 @@ import type { JobHost } from './jobs/job-host';
  */
 export interface AppContext {
   transport: 'electron' | 'serve' | 'cli';
+  /** Who edits are recorded as: the OS user, or the name given to `pleura serve --user`. Never from a client. */
+  user: string;
   events: EventBus;
   jobs: JobHost;
   /** Per-user data folder (settings, recent projects, user models when no project is open). */

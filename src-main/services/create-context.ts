@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,14 +21,24 @@ export function findBuiltinModelsDir(): string {
 }
 
 /** Creates the services' shared context for one process. */
-export function createAppContext(options: { transport: AppContext['transport']; dataDir?: string; builtinModelsDir?: string }): AppContext {
+export function createAppContext(options: { transport: AppContext['transport']; dataDir?: string; builtinModelsDir?: string; user?: string }): AppContext {
   const events = new EventBus();
   return {
     transport: options.transport,
+    user: options.user?.trim() || osUser(),
     events,
     jobs: new JobHost(events),
     dataDir: options.dataDir ?? process.env.PLEURA_DATA_DIR ?? join(homedir(), '.pleura'),
     builtinModelsDir: options.builtinModelsDir ?? findBuiltinModelsDir(),
     services: new Map(),
   };
+}
+
+/** The OS user name ('user' when the OS will not say). */
+function osUser(): string {
+  try {
+    return userInfo().username || 'user';
+  } catch {
+    return 'user';
+  }
 }

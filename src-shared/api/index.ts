@@ -84,7 +84,8 @@ export function allChannels(): { domain: Domain; method: string; channel: string
 /** Events main pushes to the renderer. */
 export interface ApiEvents {
   job: JobEvent;
-  project: { kind: 'changed' | 'opened' | 'closed'; imageIds?: string[] };
+  /** `warnings`: the background check after opening found damage (also in ProjectSummary.warnings). */
+  project: { kind: 'changed' | 'opened' | 'closed' | 'warnings'; imageIds?: string[]; warnings?: string[] };
   models: { kind: 'activated' | 'added'; key: string };
 }
 export type EventName = keyof ApiEvents;

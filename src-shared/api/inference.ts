@@ -5,6 +5,11 @@ import type { MaskRevision } from './masks';
 export interface PredictionResult {
   imageId: string;
   revision: MaskRevision;
+  /**
+   * Whether the prediction became the image's mask. False when the image holds a person's work (a user
+   * revision, or approved) and `replace` was not given: the prediction is stored beside it.
+   */
+  current: boolean;
   modelId: string;
   modelVersion: string;
   /**
@@ -30,8 +35,12 @@ export interface UncertaintyMap {
 
 /** Lung segmentation with ONNX Runtime in a worker. */
 export interface InferenceApi {
-  /** Predicts one image now and stores the mask as a new revision. */
-  predictImage(imageId: string, options: { modelId?: string; tta?: boolean }): Promise<PredictionResult>;
+  /**
+   * Predicts one image now and stores the mask as a new revision. On an image holding a person's work the
+   * prediction only becomes current with `replace: true` and `parentId` the revision the user agreed to
+   * replace (else `conflict`).
+   */
+  predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null }): Promise<PredictionResult>;
   /**
    * Starts a batch job and returns its job id. Without `imageIds`: the films with no mask yet, or with
    * `scope: 'not-approved'` every film whose mask is a model's and not approved (re-predict after a
@@ -44,7 +53,7 @@ export interface InferenceApi {
 }
 
 export const inferenceSchemas = {
-  predictImage: z.tuple([z.string().min(1), z.object({ modelId: z.string().optional(), tta: z.boolean().optional() })]),
+  predictImage: z.tuple([z.string().min(1), z.object({ modelId: z.string().optional(), tta: z.boolean().optional(), replace: z.boolean().optional(), parentId: z.string().nullable().optional() })]),
   predictBatch: z.tuple([z.object({ imageIds: z.array(z.string()).optional(), modelId: z.string().optional(), tta: z.boolean().optional(), scope: z.enum(['unpredicted', 'not-approved']).optional() })]),
   uncertaintyMap: z.tuple([z.string().min(1)]),
 };

@@ -32,20 +32,19 @@ export interface MasksApi {
   revisions(imageId: string): Promise<MaskRevision[]>;
   /** The given revision, or the latest when `revisionId` is omitted; null when the image has none. */
   load(imageId: string, options: { revisionId?: string }): Promise<{ revision: MaskRevision; mask: LabelMask } | null>;
-  save(imageId: string, mask: LabelMask, options: { source?: RevisionSource; parentId?: string | null }): Promise<MaskRevision>;
+  /**
+   * Saves a user edit as a new revision. `parentId` is the revision the client shows (null: none); when it
+   * is no longer current the save is refused as `conflict` with details.currentRevision, and the client
+   * may save again on top of it. Who made it is decided by the server (the app's user). Labels 0..2 only.
+   */
+  save(imageId: string, mask: LabelMask, options: { parentId: string | null }): Promise<MaskRevision>;
 }
 
 const labelMask = z.object({ widthPx: z.number().int().positive(), heightPx: z.number().int().positive(), data: z.instanceof(Uint8Array) })
   .refine((m) => m.data.length === m.widthPx * m.heightPx, { message: 'mask data length must be widthPx * heightPx' });
 
-const revisionSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('model'), modelId: z.string(), modelVersion: z.string() }),
-  z.object({ kind: z.literal('user'), user: z.string() }),
-  z.object({ kind: z.literal('reference'), file: z.string() }),
-]);
-
 export const masksSchemas = {
   revisions: z.tuple([z.string().min(1)]),
   load: z.tuple([z.string().min(1), z.object({ revisionId: z.string().optional() })]),
-  save: z.tuple([z.string().min(1), labelMask, z.object({ source: revisionSource.optional(), parentId: z.string().nullable().optional() })]),
+  save: z.tuple([z.string().min(1), labelMask, z.object({ parentId: z.string().nullable() }).strict()]),
 };

@@ -13,12 +13,28 @@ export interface ProjectSummary {
   imageCount: number;
   createdAt: string;
   settings: ProjectSettings;
+  /** Who this app records edits as (the OS user, or the name given to `pleura serve --user`). */
+  user: string;
+  /** Nothing can be saved (read-only or full disk): view and export elsewhere only. Shown as a banner. */
+  readOnly: boolean;
+  /** What opening or the background check found and repaired, or why the project is read-only; shown to the user. */
+  warnings: string[];
+}
+
+/** Outcome of checking every log record, the snapshot and every revision and image file of a project. */
+export interface VerifyReport {
+  ok: boolean;
+  records: number;
+  revisions: number;
+  images: number;
+  /** One sentence per problem found, with what to do. */
+  problems: string[];
 }
 
 export interface ProjectSettings {
   /** Copy imported files into the project (true) or reference them where they are (false). */
   copyImages: boolean;
-  /** Who is recorded in the audit log for edits. */
+  /** Name given when the project was created (edits are recorded as the app's user, see ProjectSummary.user). */
   userName: string;
 }
 
@@ -124,7 +140,11 @@ export interface FilePayload {
 /** Project storage, import and export. */
 export interface ProjectApi {
   create(path: string, options: { name?: string; copyImages?: boolean; userName?: string }): Promise<ProjectSummary>;
-  open(path: string): Promise<ProjectSummary>;
+  /**
+   * Opens a project. A lock held by another computer is refused (`conflict`, details.lock names the
+   * holder) unless `breakLock`, which the user must choose deliberately.
+   */
+  open(path: string, options?: { breakLock?: boolean }): Promise<ProjectSummary>;
   close(): Promise<void>;
   current(): Promise<ProjectSummary | null>;
   listImages(): Promise<ImageRecord[]>;
@@ -134,7 +154,13 @@ export interface ProjectApi {
   scanImport(paths: string[], options: { recursive?: boolean }): Promise<ImportScan>;
   /** Imports files given as bytes (drag and drop, browser upload). */
   importFiles(files: FilePayload[]): Promise<ImportReport>;
-  setStatus(imageId: string, status: ReviewStatus): Promise<ImageRecord>;
+  /**
+   * Sets the review status of the mask the client shows: `revisionId` must be the image's current
+   * revision, else `conflict` (details.currentRevision). Approving needs a mask.
+   */
+  setStatus(imageId: string, status: ReviewStatus, options: { revisionId: string | null }): Promise<ImageRecord>;
+  /** Checks every log record, the snapshot and every revision and image file (read only). */
+  verify(): Promise<VerifyReport>;
   audit(options: { limit?: number; imageId?: string }): Promise<AuditEntry[]>;
   exportData(options: ExportOptions): Promise<ExportReport>;
 }
@@ -143,14 +169,15 @@ const exportFormat = z.enum(['png', 'coco', 'dicom-seg', 'dicom-sr', 'nnunet', '
 
 export const projectSchemas = {
   create: z.tuple([z.string().min(1), z.object({ name: z.string().optional(), copyImages: z.boolean().optional(), userName: z.string().optional() })]),
-  open: z.tuple([z.string().min(1)]),
+  open: z.union([z.tuple([z.string().min(1)]), z.tuple([z.string().min(1), z.object({ breakLock: z.boolean().optional() })])]),
   close: z.tuple([]),
   current: z.tuple([]),
   listImages: z.tuple([]),
   importPaths: z.tuple([z.array(z.string().min(1)).min(1), z.object({ copy: z.boolean().optional(), recursive: z.boolean().optional(), masks: z.enum(['import', 'ignore']).optional() })]),
   scanImport: z.tuple([z.array(z.string().min(1)).min(1), z.object({ recursive: z.boolean().optional() })]),
   importFiles: z.tuple([z.array(z.object({ name: z.string().min(1), bytes: z.instanceof(Uint8Array) })).min(1)]),
-  setStatus: z.tuple([z.string().min(1), z.enum(reviewStatuses)]),
+  setStatus: z.tuple([z.string().min(1), z.enum(reviewStatuses), z.object({ revisionId: z.string().nullable() })]),
+  verify: z.tuple([]),
   audit: z.tuple([z.object({ limit: z.number().int().positive().optional(), imageId: z.string().optional() })]),
   exportData: z.tuple([
     z.object({

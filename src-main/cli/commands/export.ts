@@ -7,6 +7,7 @@ import { SnapshotView } from '../../services/project/snapshot-view';
 import { exportProject, type ExportSource } from '../../services/export/export';
 import { sendResults } from '../../services/pacs/send';
 import { clientFromArgs } from './pacs/target';
+import { closeOnSignals } from '../../services/project/signals';
 
 const formats: ExportFormat[] = ['png', 'coco', 'dicom-seg', 'dicom-sr', 'nnunet', 'csv'];
 
@@ -17,7 +18,10 @@ const formats: ExportFormat[] = ['png', 'coco', 'dicom-seg', 'dicom-sr', 'nnunet
 async function openSource(project: string): Promise<{ source: ExportSource; close: () => Promise<void>; readOnly: boolean }> {
   try {
     const store = await ProjectStore.open(project);
-    return { source: store, close: () => store.close(), readOnly: false };
+    for (const warning of store.warnings) process.stderr.write(`warning: ${warning}\n`);
+    // Ctrl+C or SIGTERM mid-export still releases the lock.
+    const offSignals = closeOnSignals(() => store.close());
+    return { source: store, close: () => (offSignals(), store.close()), readOnly: false };
   } catch (error) {
     if (!(error instanceof PleuraError && error.code === 'conflict')) throw error;
     const view = await SnapshotView.open(project);

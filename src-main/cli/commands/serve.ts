@@ -6,6 +6,8 @@ import { UsageError, type CliCommand } from '../command';
 import { createAppContext } from '../../services/create-context';
 import { createHandlers } from '../../transport/handlers';
 import { startServe } from '../../transport/serve';
+import { getSession } from '../../services/project/session';
+import { closeOnSignals } from '../../services/project/signals';
 import { repoRootOrNull, rendererDirCandidates } from '../paths';
 
 function newestMtime(dir: string): number {
@@ -32,8 +34,8 @@ function ensureRendererBuilt(io: { out(line: string): void }): void {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the workstation to a browser on this machine (127.0.0.1, token in the URL)',
-  usage: 'pleura serve [--port N] [--project DIR] [--no-build]\n\n  --port N       port on 127.0.0.1 (default: a free one)\n  --project DIR  open this project at start\n  --no-build     do not rebuild the renderer in a checkout',
-  options: { port: { type: 'string' }, project: { type: 'string' }, 'no-build': { type: 'boolean' } },
+  usage: 'pleura serve [--port N] [--project DIR] [--user NAME] [--break-lock] [--no-build]\n\n  --port N       port on 127.0.0.1 (default: a free one)\n  --project DIR  open this project at start\n  --user NAME    who edits are recorded as (default: the OS user); browsers cannot change it\n  --break-lock   with --project: take over a lock held by another computer (only if it is surely closed there)\n  --no-build     do not rebuild the renderer in a checkout',
+  options: { port: { type: 'string' }, project: { type: 'string' }, user: { type: 'string' }, 'break-lock': { type: 'boolean' }, 'no-build': { type: 'boolean' } },
   allowPositionals: false,
   async run({ values }, io) {
     const port = values.port === undefined ? 0 : Number(values.port);
@@ -41,20 +43,22 @@ export const serveCommand: CliCommand = {
     if (!values['no-build']) ensureRendererBuilt(io);
     const rendererDir = rendererDirCandidates().find((dir) => existsSync(join(dir, 'index.html')));
     if (!rendererDir) throw new PleuraError('not-found', 'The renderer is not built: run `npm run build` first.');
-    const ctx = createAppContext({ transport: 'serve' });
+    if (values.user !== undefined && (typeof values.user !== 'string' || !values.user.trim())) throw new UsageError('--user needs a name');
+    const ctx = createAppContext({ transport: 'serve', ...(typeof values.user === 'string' ? { user: values.user } : {}) });
     const api = createHandlers(ctx);
     if (typeof values.project === 'string') {
-      await api.project.open(values.project);
+      const summary = await api.project.open(values.project, { breakLock: values['break-lock'] === true });
+      for (const warning of summary.warnings) io.err(`warning: ${warning}`);
     }
     const handle = await startServe({ ctx, api, rendererDir, port });
     if (io.json) io.result({ url: handle.url, port: handle.port });
     else io.out(`Pleura is served at ${handle.url}\nOpen it in a browser on this machine. Press Ctrl+C to stop.`);
+    // Ctrl+C and SIGTERM stop the server, then close the project: snapshot written, lock released.
     await new Promise<void>((resolve) => {
-      const stop = () => {
-        void handle.close().then(resolve);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      closeOnSignals(async () => {
+        await handle.close();
+        await getSession(ctx).close();
+      }, () => resolve());
     });
   },
 };

@@ -21,6 +21,8 @@ export interface ExportSource {
   readonly path: string;
   readonly name: string;
   readonly settings: ProjectSettings;
+  /** Nothing can be written (a full or read-only disk): the export runs, its audit entry is skipped. */
+  readonly readOnly?: boolean;
   listImages(): ImageRecord[];
   stored(imageId: string): StoredImage;
   loadRevision(imageId: string): Promise<{ revision: MaskRevision; mask: LabelMask } | null>;
@@ -146,7 +148,8 @@ export async function exportProject(source: ExportSource, options: ExportOptions
       break;
   }
   control.progress?.(1);
-  await source.appendAudit?.('export', { format: options.format, outDir, files: report.files.length, exported: report.exported, skipped: report.skipped.length, deidentified: !!options.deidentify, approvedOnly });
+  // A read-only project (full or read-only disk) still exports elsewhere; only its audit entry cannot be written.
+  if (!source.readOnly) await source.appendAudit?.('export', { format: options.format, outDir, files: report.files.length, exported: report.exported, skipped: report.skipped.length, deidentified: !!options.deidentify, approvedOnly });
   return report;
 }
 

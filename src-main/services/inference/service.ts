@@ -24,7 +24,7 @@ export interface PixelsPrediction extends WorkerPrediction {
 export interface InferenceService {
   host: InferenceHost;
   predictPixels(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { model?: string; tta?: boolean }): Promise<PixelsPrediction>;
-  predictImage(imageId: string, options: { modelId?: string; tta?: boolean }): Promise<PredictionResult>;
+  predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null }): Promise<PredictionResult>;
   /** Starts a batch job; `done` settles when it ends (the job's events carry the same outcome). */
   predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean; scope?: 'unpredicted' | 'not-approved' }): { jobId: string; done: Promise<BatchOutcome> };
   uncertaintyMap(imageId: string): Promise<UncertaintyMap | null>;
@@ -72,7 +72,6 @@ function createInferenceService(ctx: AppContext): InferenceService {
   const predictImage: InferenceService['predictImage'] = async (imageId, options) => {
     const started = performance.now();
     const store = getSession(ctx).require();
-    const record = store.getImage(imageId);
     const images = createImagesHandlers(ctx);
     const meta = await images.meta(imageId);
     const pixels = await images.pixels(imageId, {});
@@ -80,16 +79,20 @@ function createInferenceService(ctx: AppContext): InferenceService {
     const { manifest, key } = prediction.model;
     const { mask } = prediction;
     const measured = lungMeasurements(mask.data, mask.widthPx, mask.heightPx, meta.spacing);
-    const revision = await store.saveRevision(imageId, mask, { source: { kind: 'model', modelId: manifest.id, modelVersion: manifest.version }, parentId: record.latestRevisionId });
+    // Recorded as the model by this service, never by a client. On an image holding a person's work the
+    // store keeps the prediction beside it unless the user confirmed replacing the revision they saw.
+    const revision = await store.saveRevision(imageId, mask, {
+      source: { kind: 'model', modelId: manifest.id, modelVersion: manifest.version },
+      ...(options.replace ? { replace: true, parentId: options.parentId ?? null } : {}),
+    });
+    const current = store.getImage(imageId).latestRevisionId === revision.id;
     await store.writeArtifact(imageId, UNCERTAINTY_ARTIFACT, await encodeMap(prediction.uncertainty));
     const areas = { rightCm2: measured.rightCm2, leftCm2: measured.leftCm2, totalCm2: measured.totalCm2, totalPx: measured.totalPx };
-    // On an approved image the store keeps the approved mask current (the prediction is only stored
-    // for comparison), so its areas stay those of the approved mask.
-    const approved = record.status === 'approved';
-    await store.updateImage(imageId, approved ? { predictedBy: key, uncertainty: prediction.uncertaintyScore } : { predictedBy: key, uncertainty: prediction.uncertaintyScore, areas });
+    // Kept beside a person's work, the prediction leaves the image's areas those of their mask.
+    await store.updateImage(imageId, current ? { predictedBy: key, uncertainty: prediction.uncertaintyScore, areas } : { predictedBy: key, uncertainty: prediction.uncertaintyScore });
     const { pre, run, post } = prediction.timingsMs;
     return {
-      imageId, revision, modelId: manifest.id, modelVersion: manifest.version,
+      imageId, revision, current, modelId: manifest.id, modelVersion: manifest.version,
       uncertainty: prediction.uncertaintyScore,
       areas: { ...areas, lungHeightMm: measured.lungHeightMm },
       timingsMs: { pre, run, post, total: performance.now() - started },

@@ -10,6 +10,7 @@ export function createMasksHandlers(ctx: AppContext): Api['masks'] {
       return session.require().listRevisions(imageId);
     },
     load: (imageId, options) => session.require().loadRevision(imageId, options.revisionId),
-    save: (imageId, mask, options) => session.require().saveRevision(imageId, mask, options),
+    // A client saves user edits only: who made them is the app's user, decided here (the store's user).
+    save: (imageId, mask, options) => session.require().saveRevision(imageId, mask, { parentId: options.parentId }),
   };
 }

@@ -6,6 +6,7 @@ import { modelManifestSchema } from '../../../src-shared/ml/manifest';
 import type { AppContext } from '../context';
 import { readRegularFile } from '../images/read-file';
 import { getModelRegistry } from './registry';
+import { getSession } from '../project/session';
 
 /** Largest manifest read (a model.json is a few KB) and largest ONNX file copied. */
 const MAX_MANIFEST_BYTES = 2 ** 20;
@@ -44,12 +45,27 @@ async function checkModelFile(onnxPath: string): Promise<void> {
 /** Handlers of the `models` domain. */
 export function createModelsHandlers(ctx: AppContext): Api['models'] {
   const registry = () => getModelRegistry(ctx);
+  const audit = async (action: 'promote' | 'rollback', detail: Record<string, unknown>): Promise<void> => {
+    const store = getSession(ctx).current();
+    if (store && !store.readOnly) await store.appendAudit(action, detail);
+  };
   return {
     list: async () => registry().list(),
     active: async () => registry().active(),
     // A person choosing a version in the Models workspace decides; the validation gate is for automatic promotion.
-    activate: async (key) => registry().activate(key, { force: true }),
-    rollback: async () => registry().rollback(),
+    async activate(key) {
+      const before = (await registry().active())?.key ?? null;
+      const version = await registry().activate(key, { force: true });
+      await audit('promote', { key: version.key, from: before, by: 'user' });
+      return version;
+    },
+    // Going back is recorded in the open project's audit log like any other change of the active model.
+    async rollback() {
+      const before = (await registry().active())?.key ?? null;
+      const version = await registry().rollback();
+      await audit('rollback', { from: before, to: version.key });
+      return version;
+    },
     async importModel(onnxPath, manifestPath) {
       const manifest = await readManifest(manifestPath);
       await checkModelFile(onnxPath);

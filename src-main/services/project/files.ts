@@ -1,5 +1,5 @@
-import { readFile, open, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ProjectSettings } from '../../../src-shared/api/project';
@@ -55,60 +55,54 @@ export function writeManifest(root: string, manifest: ProjectManifest): Promise<
 }
 
 export interface Snapshot {
+  /** Sequence number of the last record the state includes. */
   seq: number;
+  /** Byte offset just after that record. */
   logOffset: number;
+  /** Byte offset where that record starts, and its CRC: the snapshot is checked against the log with them. */
+  lastRecordOffset: number;
+  lastRecordCrc: number;
   state: ProjectState;
 }
 
-/** Reads state.json; null when absent or unreadable (the log alone is enough to rebuild it). */
-export async function readSnapshot(root: string): Promise<Snapshot | null> {
-  try {
-    const parsed = JSON.parse(await readFile(join(root, 'state.json'), 'utf8')) as Snapshot & { formatVersion?: number };
-    if (parsed.formatVersion !== projectFormatVersion || !Number.isInteger(parsed.seq) || !Number.isInteger(parsed.logOffset) || !parsed.state || !Array.isArray(parsed.state.images)) return null;
-    return { seq: parsed.seq, logOffset: parsed.logOffset, state: parsed.state };
-  } catch {
-    return null;
-  }
-}
+/** What reading state.json found: a checked snapshot, none, or a damaged one (with why). */
+export type SnapshotRead = { kind: 'ok'; snapshot: Snapshot } | { kind: 'none' } | { kind: 'damaged'; reason: string };
 
-export function writeSnapshot(root: string, snapshot: Snapshot): Promise<void> {
-  return writeFileAtomic(join(root, 'state.json'), Buffer.from(JSON.stringify({ formatVersion: projectFormatVersion, ...snapshot })));
+function snapshotChecksum(body: object): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
 /**
- * Takes the project's lock file so that two processes never append to one log. A lock left by a
- * process that no longer runs (a crash) is taken over.
+ * Reads state.json and checks its sha256. `none` when absent or written by an older build without a
+ * checksum (the log alone rebuilds it); `damaged` when it does not check out.
  */
-export async function acquireLock(root: string): Promise<() => Promise<void>> {
-  const path = join(root, '.lock');
-  const mine = JSON.stringify({ pid: process.pid, host: hostname() });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(mine);
-      await handle.close();
-      return async () => {
-        const current = await readFile(path, 'utf8').catch(() => '');
-        if (current === mine) await unlink(path).catch(() => undefined);
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioFailure(error, '.lock');
-      const holder = await readFile(path, 'utf8').then((t) => JSON.parse(t) as { pid?: number; host?: string }, () => ({}) as { pid?: number; host?: string });
-      if (holder.pid !== process.pid && holder.host === hostname() && holder.pid && isAlive(holder.pid)) {
-        throw new PleuraError('conflict', `The project is open in another Pleura process (pid ${holder.pid}). Close it there first.`);
-      }
-      if (holder.pid === process.pid) return async () => undefined;
-      await unlink(path).catch(() => undefined);
-    }
+export async function readSnapshot(root: string): Promise<SnapshotRead> {
+  let text: string;
+  try {
+    text = await readFile(join(root, 'state.json'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    return { kind: 'damaged', reason: `unreadable (${(error as Error).message})` };
   }
-  throw new PleuraError('conflict', 'Could not lock the project folder.');
+  let parsed: (Snapshot & { formatVersion?: number; sha256?: string }) | null;
+  try {
+    parsed = JSON.parse(text) as Snapshot & { formatVersion?: number; sha256?: string };
+  } catch {
+    return { kind: 'damaged', reason: 'not valid JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null) return { kind: 'damaged', reason: 'not a snapshot' };
+  const { sha256, ...body } = parsed;
+  if (sha256 === undefined && !('lastRecordCrc' in body)) return { kind: 'none' };
+  if (sha256 !== snapshotChecksum(body)) return { kind: 'damaged', reason: 'checksum mismatch' };
+  const fields = [body.seq, body.logOffset, body.lastRecordOffset, body.lastRecordCrc];
+  if (body.formatVersion !== projectFormatVersion || !fields.every(Number.isInteger) || !body.state || !Array.isArray(body.state.images)) {
+    return { kind: 'damaged', reason: 'unexpected content' };
+  }
+  return { kind: 'ok', snapshot: { seq: body.seq, logOffset: body.logOffset, lastRecordOffset: body.lastRecordOffset, lastRecordCrc: body.lastRecordCrc, state: body.state } };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Writes state.json atomically with a sha256 of its content. */
+export function writeSnapshot(root: string, snapshot: Snapshot): Promise<void> {
+  const body = { formatVersion: projectFormatVersion, ...snapshot };
+  return writeFileAtomic(join(root, 'state.json'), Buffer.from(JSON.stringify({ ...body, sha256: snapshotChecksum(body) })));
 }

@@ -4,6 +4,7 @@ import { exportProject } from '../export/export';
 import { importFiles, importPaths } from './import';
 import { scanImport } from './import-scan';
 import { getSession } from './session';
+import { verifyProject } from './verify';
 
 /** Handlers of the `project` domain: the open project, import, review status, audit, export. */
 export function createProjectHandlers(ctx: AppContext): Api['project'] {
@@ -12,8 +13,8 @@ export function createProjectHandlers(ctx: AppContext): Api['project'] {
     async create(path, options) {
       return (await session.create(path, options)).summary();
     },
-    async open(path) {
-      return (await session.open(path)).summary();
+    async open(path, options) {
+      return (await session.open(path, options)).summary();
     },
     close: () => session.close(),
     async current() {
@@ -26,7 +27,11 @@ export function createProjectHandlers(ctx: AppContext): Api['project'] {
     importPaths: (paths, options) => importPaths(session.require(), paths, options),
     importFiles: (files) => importFiles(session.require(), files),
     scanImport: (paths, options) => scanImport(session.require(), paths, options),
-    setStatus: (imageId, status) => session.require().setStatus(imageId, status),
+    setStatus: (imageId, status, options) => session.require().setStatus(imageId, status, { revisionId: options.revisionId }),
+    async verify() {
+      const store = session.require();
+      return verifyProject(store.path, { lockedByUs: true, logBytes: store.logBytes });
+    },
     audit: (options) => session.require().audit(options),
     exportData: (options) => exportProject(session.require(), options),
   };

@@ -12,6 +12,12 @@ export interface Sequenced {
 export interface LogReadResult<T> {
   records: T[];
   truncatedBytes: number;
+  /** Where the cut-off bytes were saved (null when none were cut, or the log is open read-only). */
+  damagedTailSavedAs: string | null;
+  /** True when the cut-off tail held at least one whole line: a damaged record, not only a torn write. */
+  damagedTailComplete: boolean;
+  /** CRC of the first record read (null when none), to check a snapshot against the log. */
+  firstCrc: number | null;
   /** Byte size of the log after recovery. */
   size: number;
 }
@@ -26,6 +32,11 @@ export function encodeLine(record: object): string {
 
 /** Parses one line; null when it is not a whole, intact record (torn or corrupt). */
 export function decodeLine<T>(line: string): T | null {
+  return decodeLineWithCrc<T>(line)?.record ?? null;
+}
+
+/** Like {@link decodeLine}, also giving the record's CRC. */
+export function decodeLineWithCrc<T>(line: string): { record: T; crc: number } | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -34,7 +45,7 @@ export function decodeLine<T>(line: string): T | null {
   }
   if (typeof parsed !== 'object' || parsed === null || !('crc' in parsed)) return null;
   const { crc, ...rest } = parsed as Record<string, unknown>;
-  return crc32(JSON.stringify(rest)) === crc ? (rest as T) : null;
+  return crc32(JSON.stringify(rest)) === crc ? { record: rest as T, crc } : null;
 }
 
 /**
@@ -51,10 +62,19 @@ export class AppendLog<T extends Sequenced> {
     private handle: FileHandle,
     private sizeBytes: number,
     private lastSeq: number,
+    private lastStart: number,
+    private lastCrcValue: number,
+    /** Opened without write access: appends are refused. */
+    readonly readOnly: boolean,
   ) {}
 
   get size(): number {
     return this.sizeBytes;
+  }
+
+  /** Byte offset where the last record starts, and its CRC (for snapshots). */
+  get lastRecord(): { offset: number; crc: number } {
+    return { offset: this.lastStart, crc: this.lastCrcValue };
   }
 
   get seq(): number {
@@ -67,15 +87,18 @@ export class AppendLog<T extends Sequenced> {
       throw ioFailure(error, 'log.jsonl');
     });
     await handle.sync();
-    return new AppendLog<T>(path, handle, 0, 0);
+    return new AppendLog<T>(path, handle, 0, 0, 0, 0, false);
   }
 
   /**
    * Opens a log and reads its records from `fromOffset` (a snapshot's offset, 0 for all), recovering a
-   * torn tail. `afterSeq` is the sequence number of the last record before `fromOffset`.
+   * torn tail. `afterSeq` is the sequence number of the last record before `fromOffset`. A bad tail is
+   * handed to `saveTail` (which keeps it in a side file) before it is cut off; `readOnly` opens without
+   * write access and cuts nothing.
    */
-  static async open<T extends Sequenced>(path: string, options: { fromOffset: number; afterSeq: number }): Promise<{ log: AppendLog<T> } & LogReadResult<T>> {
-    const handle = await open(path, 'r+').catch((error: unknown) => {
+  static async open<T extends Sequenced>(path: string, options: { fromOffset: number; afterSeq: number; readOnly?: boolean; saveTail?: (bytes: Buffer) => Promise<string> }): Promise<{ log: AppendLog<T> } & LogReadResult<T>> {
+    const readOnly = options.readOnly ?? false;
+    const handle = await open(path, readOnly ? 'r' : 'r+').catch((error: unknown) => {
       throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', 'The project has no log.jsonl; it is not a Pleura project or it is damaged.') : ioFailure(error, 'log.jsonl');
     });
     try {
@@ -83,14 +106,20 @@ export class AppendLog<T extends Sequenced> {
       const start = Math.min(options.fromOffset, size);
       const bytes = Buffer.alloc(size - start);
       if (bytes.length) await handle.read(bytes, 0, bytes.length, start);
-      const { records, goodBytes } = parseRecords<T>(bytes, start);
+      const parsed = parseRecords<T>(bytes, start);
+      const { records, goodBytes } = parsed;
       const truncatedBytes = bytes.length - goodBytes;
-      if (truncatedBytes > 0) {
+      let damagedTailSavedAs: string | null = null;
+      if (truncatedBytes > 0 && !readOnly) {
+        // Kept aside before it is cut: a damaged record is evidence, never silently deleted.
+        if (options.saveTail) damagedTailSavedAs = await options.saveTail(bytes.subarray(goodBytes));
         await handle.truncate(start + goodBytes);
         await handle.sync();
       }
       const lastSeq = records.length ? records[records.length - 1].seq : options.afterSeq;
-      return { log: new AppendLog<T>(path, handle, start + goodBytes, lastSeq), records, truncatedBytes, size: start + goodBytes };
+      const log = new AppendLog<T>(path, handle, start + goodBytes, lastSeq, parsed.lastStart, parsed.lastCrc, readOnly);
+      const damagedTailComplete = bytes.subarray(goodBytes).includes(newline);
+      return { log, records, truncatedBytes, damagedTailSavedAs, damagedTailComplete, firstCrc: parsed.firstCrc, size: start + goodBytes };
     } catch (error) {
       await handle.close();
       throw error;
@@ -103,8 +132,10 @@ export class AppendLog<T extends Sequenced> {
    */
   append(record: Omit<T, 'seq'>): Promise<T> {
     const run = async (): Promise<T> => {
+      if (this.readOnly) throw new PleuraError('forbidden', 'The project is open read-only; nothing can be saved.');
       const full = { seq: this.lastSeq + 1, ...record } as T;
-      const bytes = Buffer.from(encodeLine(full), 'utf8');
+      const line = encodeLine(full);
+      const bytes = Buffer.from(line, 'utf8');
       try {
         await writeAll(this.handle, bytes, this.sizeBytes);
         await this.handle.datasync();
@@ -112,6 +143,8 @@ export class AppendLog<T extends Sequenced> {
         await this.handle.truncate(this.sizeBytes).catch(() => undefined);
         throw ioFailure(error, 'the project log');
       }
+      this.lastStart = this.sizeBytes;
+      this.lastCrcValue = crc32(JSON.stringify(full));
       this.sizeBytes += bytes.length;
       this.lastSeq = full.seq;
       return full;
@@ -127,19 +160,35 @@ export class AppendLog<T extends Sequenced> {
   }
 }
 
+interface Parsed<T> {
+  records: T[];
+  goodBytes: number;
+  firstCrc: number | null;
+  /** Absolute offset and CRC of the last good record (0, 0 when none). */
+  lastStart: number;
+  lastCrc: number;
+}
+
 /** Splits bytes into records; stops at the first bad or unterminated line if only bad lines follow. */
-function parseRecords<T extends Sequenced>(bytes: Buffer, baseOffset: number): { records: T[]; goodBytes: number } {
+function parseRecords<T extends Sequenced>(bytes: Buffer, baseOffset: number): Parsed<T> {
   const records: T[] = [];
   let position = 0;
   let goodBytes = 0;
   let badAt: number | null = null;
+  let firstCrc: number | null = null;
+  let lastStart = 0;
+  let lastCrc = 0;
   while (position < bytes.length) {
     const end = bytes.indexOf(newline, position);
     if (end === -1) break; // unterminated: a torn last write
-    const record = decodeLine<T>(bytes.toString('utf8', position, end));
-    if (record && badAt === null && (records.length === 0 || record.seq === records[records.length - 1].seq + 1)) {
+    const decoded = decodeLineWithCrc<T>(bytes.toString('utf8', position, end));
+    const record = decoded?.record ?? null;
+    if (decoded && record && badAt === null && (records.length === 0 || record.seq === records[records.length - 1].seq + 1)) {
       records.push(record);
       goodBytes = end + 1;
+      firstCrc ??= decoded.crc;
+      lastStart = baseOffset + position;
+      lastCrc = decoded.crc;
     } else if (record && badAt !== null) {
       throw new PleuraError('corrupt', `The project log is damaged at byte ${baseOffset + badAt}: intact records follow a broken one. Restore the project from a backup.`);
     } else if (badAt === null) {
@@ -147,5 +196,5 @@ function parseRecords<T extends Sequenced>(bytes: Buffer, baseOffset: number): {
     }
     position = end + 1;
   }
-  return { records, goodBytes };
+  return { records, goodBytes, firstCrc, lastStart, lastCrc };
 }

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
 import { service, type AppContext } from '../context';
 import { ProjectStore } from './store';
+import { verifyProject } from './verify';
 import { IMAGE_SOURCE_KEY, type ImageSource } from '../images/source';
-
 
 /** The project open in this process (one at a time), shared by every service. */
 export interface ProjectSession {
@@ -11,8 +11,10 @@ export interface ProjectSession {
   /** The open project; throws PleuraError('no-project') when none is open. */
   require(): ProjectStore;
   create(path: string, options: { name?: string; copyImages?: boolean; userName?: string }): Promise<ProjectStore>;
-  open(path: string): Promise<ProjectStore>;
+  open(path: string, options?: { breakLock?: boolean }): Promise<ProjectStore>;
   close(): Promise<void>;
+  /** Settles when the background check started by the last open has finished (tests, shutdown). */
+  verified(): Promise<void>;
 }
 
 /** The per-process project session, held in ctx.services under 'project.session'. */
@@ -22,6 +24,21 @@ export function getSession(ctx: AppContext): ProjectSession {
 
 function createSession(ctx: AppContext): ProjectSession {
   let store: ProjectStore | null = null;
+  let verifying: Promise<void> = Promise.resolve();
+
+  /**
+   * Checks every record and file in the background after opening (a snapshot hides mid-log damage from
+   * the open itself); what it finds becomes a warning of the project and a 'warnings' event.
+   */
+  const verifyInBackground = (opened: ProjectStore): void => {
+    verifying = verifyProject(opened.path, { lockedByUs: true, logBytes: opened.logBytes })
+      .then((report) => {
+        if (report.ok || store !== opened) return;
+        opened.addWarnings(report.problems);
+        ctx.events.emit('project', { kind: 'warnings', warnings: opened.warnings });
+      })
+      .catch(() => undefined);
+  };
 
   const attach = (next: ProjectStore): ProjectStore => {
     store = next;
@@ -34,7 +51,8 @@ function createSession(ctx: AppContext): ProjectSession {
       },
     };
     ctx.services.set(IMAGE_SOURCE_KEY, source);
-    ctx.events.emit('project', { kind: 'opened' });
+    ctx.events.emit('project', { kind: 'opened', ...(next.warnings.length ? { warnings: next.warnings } : {}) });
+    verifyInBackground(next);
     return next;
   };
 
@@ -45,13 +63,13 @@ function createSession(ctx: AppContext): ProjectSession {
       return store;
     },
     async create(path, options) {
-      const created = await ProjectStore.create(path, options);
+      const created = await ProjectStore.create(path, { ...options, user: ctx.user });
       await session.close();
       return attach(created);
     },
-    async open(path) {
+    async open(path, options = {}) {
       if (store && store.path === resolve(path)) return store;
-      const opened = await ProjectStore.open(path);
+      const opened = await ProjectStore.open(path, { user: ctx.user, breakLock: options.breakLock });
       await session.close();
       return attach(opened);
     },
@@ -61,9 +79,13 @@ function createSession(ctx: AppContext): ProjectSession {
       store = null;
       closing.onChange = null;
       ctx.services.delete(IMAGE_SOURCE_KEY);
-      await closing.close();
-      ctx.events.emit('project', { kind: 'closed' });
+      try {
+        await closing.close();
+      } finally {
+        ctx.events.emit('project', { kind: 'closed' });
+      }
     },
+    verified: () => verifying,
   };
   return session;
 }

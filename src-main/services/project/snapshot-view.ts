@@ -30,7 +30,8 @@ export class SnapshotView {
     await readManifest(root);
     const logPath = join(root, 'log.jsonl');
     const bytes = await readLogBytes(logPath);
-    const snapshot = await readSnapshot(root);
+    const read = await readSnapshot(root);
+    const snapshot = read.kind === 'ok' ? read.snapshot : null;
     if (snapshot && snapshot.logOffset <= bytes.length && (snapshot.logOffset === 0 || bytes[snapshot.logOffset - 1] === 0x0a)) {
       const tail = wholeRecords(bytes, snapshot.logOffset);
       if (tail.length === 0 || tail[0].seq === snapshot.seq + 1) {
@@ -63,9 +64,11 @@ export class SnapshotView {
     return image;
   }
 
-  /** The latest revision of the image in this view, or null; throws 'corrupt' if its file is damaged. */
+  /** The current revision of the image in this view, or null; throws 'corrupt' if its file is damaged. */
   async loadRevision(imageId: string): Promise<{ revision: MaskRevision; mask: LabelMask } | null> {
-    const revision = this.index.state.revisions[this.stored(imageId).id]?.at(-1);
+    const image = this.stored(imageId);
+    // The current mask, not the last revision: a prediction kept beside a person's work comes later.
+    const revision = this.index.state.revisions[image.id]?.find((r) => r.id === image.latestRevisionId);
     if (!revision) return null;
     const bytes = await readFile(safeJoin(this.path, revision.file)).catch((error: unknown) => {
       throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', `Mask revision ${revision.id} is missing from the project folder.`) : ioFailure(error, revision.file);

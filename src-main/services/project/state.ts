@@ -37,7 +37,8 @@ export type Change =
   | { type: 'create'; name: string; createdAt: string; settings: ProjectSettings }
   | { type: 'settings'; settings: ProjectSettings }
   | { type: 'image'; image: StoredImage }
-  | { type: 'revision'; revision: StoredRevision }
+  /** `current`: whether the revision became the image's mask (absent in older logs: see applyChange). */
+  | { type: 'revision'; revision: StoredRevision; current?: boolean }
   | { type: 'patch'; imageId: string; patch: ImagePatch };
 
 /** One line of log.jsonl: an audit entry that may also change the project's state. */
@@ -97,9 +98,11 @@ export function areasFromCounts(counts: number[], image: StoredImage): NonNullab
 }
 
 /**
- * Applies one change. Deterministic (replay gives the same state): a model revision marks the image
- * predicted (on an approved image it is only kept: the approved mask stays the latest), a user revision marks it corrected (also after approval: a changed mask needs review
- * again), a reference revision leaves the status; areas follow the latest revision.
+ * Applies one change. Deterministic (replay gives the same state). A revision recorded with
+ * `current: false` is only kept (a prediction stored beside a person's work). Otherwise it becomes the
+ * image's mask: a model revision marks the image predicted, a user revision corrected (also after
+ * approval: a changed mask needs review again), a reference revision leaves the status; areas follow the
+ * current revision. Records older than the `current` flag: a model revision on an approved image was kept.
  */
 export function applyChange(index: ProjectIndex, change: Change): void {
   const state = index.state;
@@ -122,9 +125,10 @@ export function applyChange(index: ProjectIndex, change: Change): void {
       if (!image) return;
       (state.revisions[image.id] ??= []).push(change.revision);
       const source = change.revision.source;
-      if (source.kind === 'model' && image.status === 'approved') {
-        // A prediction on an approved image is kept for comparison; the approved mask stays current.
-        image.predictedBy = `${source.modelId}@${source.modelVersion}`;
+      const current = change.current ?? !(source.kind === 'model' && image.status === 'approved');
+      if (!current) {
+        // Kept beside the person's work for comparison; their mask stays current.
+        if (source.kind === 'model') image.predictedBy = `${source.modelId}@${source.modelVersion}`;
         return;
       }
       image.latestRevisionId = change.revision.id;
@@ -149,7 +153,7 @@ export function applyChange(index: ProjectIndex, change: Change): void {
       if (patch.areas !== undefined) image.areas = patch.areas;
       if (patch.userSpacingMm !== undefined) {
         image.userSpacingMm = patch.userSpacingMm;
-        const latest = state.revisions[image.id]?.at(-1);
+        const latest = state.revisions[image.id]?.find((r) => r.id === image.latestRevisionId);
         if (latest) image.areas = areasFromCounts(latest.labelCounts, image);
       }
       return;

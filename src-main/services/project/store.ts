@@ -1,15 +1,16 @@
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import type { AuditEntry, ImageRecord, ProjectSettings, ProjectSummary, ReviewStatus } from '../../../src-shared/api/project';
 import type { LabelMask, MaskRevision, RevisionSource } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, safeJoin, writeFileAtomic } from './durable';
 import { AppendLog, decodeLine } from './log';
 import { countLabels, decodeRevisionFile, encodeRevisionFile, sha256Hex } from './revision-file';
-import { ProjectIndex, applyChange, emptyState, publicRecord, publicRevision, type Change, type ImagePatch, type LogRecord, type StoredImage, type StoredRevision } from './state';
-import { acquireLock, readManifest, readSnapshot, writeManifest, writeSnapshot, type ProjectManifest, projectFormatVersion } from './files';
+import { ProjectIndex, applyChange, publicRecord, publicRevision, type Change, type ImagePatch, type LogRecord, type StoredImage, type StoredRevision } from './state';
+import { writeManifest, writeSnapshot, type ProjectManifest, projectFormatVersion } from './files';
+import { defaultUser, openParts, type OpenedParts, type OpenOptions } from './open';
+import { changedImages, checkMask, describeSource, holdsUserWork, toAuditEntry } from './store-rules';
 import type { NewImage } from './add-image';
 import { storeImage } from './add-image';
 
@@ -24,25 +25,38 @@ const snapshotEvery = 1000;
 export class ProjectStore {
   /** Called with the ids of images whose record changed (the session turns it into an event). */
   onChange: ((imageIds: string[]) => void) | null = null;
+  readonly path: string;
+  /** Who edits are recorded as: decided when the project is opened, never by a client. */
+  readonly user: string;
+  /** Bytes cut off a torn log tail when the project was opened (0 normally). */
+  readonly recoveredBytes: number;
+  private readonly manifest: ProjectManifest;
+  private readonly index: ProjectIndex;
+  private readonly log: AppendLog<LogRecord>;
+  private readonly releaseLock: () => Promise<void>;
+  private readonly warningList: string[];
+  private readOnlyReason: string | null;
   private mutex: Promise<unknown> = Promise.resolve();
   private snapshotSeq: number;
+  private readonly snapshotWanted: boolean;
   private closed = false;
 
-  private constructor(
-    readonly path: string,
-    private readonly manifest: ProjectManifest,
-    private readonly index: ProjectIndex,
-    private readonly log: AppendLog<LogRecord>,
-    snapshotSeq: number,
-    private readonly releaseLock: () => Promise<void>,
-    /** Bytes cut off a torn log tail when the project was opened (0 normally). */
-    readonly recoveredBytes: number,
-  ) {
-    this.snapshotSeq = snapshotSeq;
+  private constructor(parts: OpenedParts) {
+    this.path = parts.root;
+    this.user = parts.user;
+    this.recoveredBytes = parts.recoveredBytes;
+    this.manifest = parts.manifest;
+    this.index = parts.index;
+    this.log = parts.log;
+    this.releaseLock = parts.release;
+    this.warningList = parts.warnings;
+    this.readOnlyReason = parts.readOnly ? 'The project is open read-only (see the warnings); nothing can be saved.' : null;
+    this.snapshotSeq = parts.snapshotSeq;
+    this.snapshotWanted = parts.snapshotWanted;
   }
 
   /** Creates a project in an empty or missing folder. */
-  static async create(path: string, options: { name?: string; copyImages?: boolean; userName?: string } = {}): Promise<ProjectStore> {
+  static async create(path: string, options: { name?: string; copyImages?: boolean; userName?: string; user?: string } = {}): Promise<ProjectStore> {
     const root = resolve(path);
     await mkdir(root, { recursive: true }).catch((error: unknown) => {
       throw ioFailure(error, root);
@@ -50,51 +64,75 @@ export class ProjectStore {
     const entries = await readdir(root);
     if (entries.length) throw new PleuraError('conflict', `The folder ${root} is not empty; choose an empty folder for a new project.`);
     for (const dir of ['images', 'masks', 'artifacts', 'models']) await mkdir(join(root, dir));
-    const settings: ProjectSettings = { copyImages: options.copyImages ?? true, userName: options.userName ?? defaultUser() };
+    const user = options.user || options.userName || defaultUser();
+    const settings: ProjectSettings = { copyImages: options.copyImages ?? true, userName: options.userName ?? user };
     const name = options.name?.trim() || root.split(/[\\/]/).filter(Boolean).pop() || 'Project';
     const createdAt = new Date().toISOString();
     const manifest: ProjectManifest = { format: 'pleura-project', formatVersion: projectFormatVersion, name, createdAt, settings };
     const log = await AppendLog.create<LogRecord>(join(root, 'log.jsonl'));
-    await log.append({ at: createdAt, user: settings.userName, action: 'create', detail: { name }, change: { type: 'create', name, createdAt, settings } });
+    await log.append({ at: createdAt, user, action: 'create', detail: { name }, change: { type: 'create', name, createdAt, settings } });
     await log.close();
     await writeManifest(root, manifest);
-    return ProjectStore.open(root);
+    return ProjectStore.open(root, { user });
   }
 
-  /** Opens a project: checks its version, loads the snapshot, replays the log's tail. */
-  static async open(path: string): Promise<ProjectStore> {
-    const root = resolve(path);
-    const manifest = await readManifest(root);
-    const releaseLock = await acquireLock(root);
-    try {
-      const snapshot = await readSnapshot(root);
-      let opened = snapshot ? await AppendLog.open<LogRecord>(join(root, 'log.jsonl'), { fromOffset: snapshot.logOffset, afterSeq: snapshot.seq }).catch(() => null) : null;
-      if (opened && snapshot && (opened.size < snapshot.logOffset || (opened.records.length > 0 && opened.records[0].seq !== snapshot.seq + 1))) {
-        await opened.log.close();
-        opened = null;
-      }
-      const useSnapshot = !!(opened && snapshot);
-      opened ??= await AppendLog.open<LogRecord>(join(root, 'log.jsonl'), { fromOffset: 0, afterSeq: 0 });
-      const index = new ProjectIndex(useSnapshot && snapshot ? snapshot.state : emptyState());
-      for (const record of opened.records) if (record.change) applyChange(index, record.change);
-      const store = new ProjectStore(root, manifest, index, opened.log, useSnapshot && snapshot ? snapshot.seq : 0, releaseLock, opened.truncatedBytes);
-      if (opened.log.seq - store.snapshotSeq >= snapshotEvery / 2) await store.snapshot();
-      return store;
-    } catch (error) {
-      await releaseLock();
-      throw error;
+  /**
+   * Opens a project: checks its version, takes the lock, loads the checked snapshot, replays the log's
+   * tail. Repairs are reported in {@link warnings}; a folder that cannot be written opens read-only.
+   */
+  static async open(path: string, options: OpenOptions = {}): Promise<ProjectStore> {
+    const store = new ProjectStore(await openParts(resolve(path), options));
+    if (!store.readOnly && (store.log.seq - store.snapshotSeq >= snapshotEvery / 2 || store.snapshotWanted)) {
+      await store.snapshot().catch((error: unknown) => store.degrade(error));
     }
+    return store;
   }
 
-  /** Writes a snapshot if anything changed since the last one, then releases the folder. */
+  /** A write failed on open (full disk): keep the project viewable, read-only, and say so. */
+  private degrade(error: unknown): void {
+    const failure = ioFailure(error, 'state.json');
+    this.readOnlyReason = `The project is open read-only: ${failure.message}`;
+    this.warningList.push(this.readOnlyReason);
+  }
+
+  /** Bytes of the log on disk now (everything before is durable). */
+  get logBytes(): number {
+    return this.log.size;
+  }
+
+  /** True when nothing can be saved (read-only or full disk): view and export only. */
+  get readOnly(): boolean {
+    return this.readOnlyReason !== null;
+  }
+
+  /** What opening (and the background check) found and repaired; empty for a healthy project. */
+  get warnings(): string[] {
+    return [...this.warningList];
+  }
+
+  /** Adds warnings found after opening (the background verification). */
+  addWarnings(warnings: string[]): void {
+    for (const warning of warnings) if (!this.warningList.includes(warning)) this.warningList.push(warning);
+  }
+
+  /**
+   * Writes a snapshot if anything changed since the last one, then releases the folder. The log and the
+   * lock are released even when the snapshot cannot be written (it is only a cache of the log).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.serial(async () => {
-      if (this.log.seq !== this.snapshotSeq) await this.snapshot();
-      this.closed = true;
-      await this.log.close();
-    });
-    await this.releaseLock();
+    try {
+      await this.serial(async () => {
+        this.closed = true;
+        try {
+          if (!this.readOnly && this.log.seq !== this.snapshotSeq) await this.snapshot().catch(() => undefined);
+        } finally {
+          await this.log.close().catch(() => undefined);
+        }
+      });
+    } finally {
+      await this.releaseLock();
+    }
   }
 
   get name(): string {
@@ -112,7 +150,10 @@ export class ProjectStore {
 
   summary(): ProjectSummary {
     const { state } = this.index;
-    return { path: this.path, name: state.name, formatVersion: this.manifest.formatVersion, imageCount: state.images.length, createdAt: state.createdAt, settings: { ...state.settings } };
+    return {
+      path: this.path, name: state.name, formatVersion: this.manifest.formatVersion, imageCount: state.images.length, createdAt: state.createdAt,
+      settings: { ...state.settings }, user: this.user, readOnly: this.readOnly, warnings: this.warnings,
+    };
   }
 
   listImages(): ImageRecord[] {
@@ -140,7 +181,7 @@ export class ProjectStore {
     const existing = this.findByHash(image.contentHash);
     if (existing) throw new PleuraError('conflict', `${image.name} is already in the project.`, { existingId: existing });
     const stored = await storeImage(this.path, image, (id) => this.index.byId.has(id));
-    await this.commit({ action: 'import', imageId: stored.id, detail: { name: stored.name, origin: stored.origin, storage: stored.storage.mode, ...(stored.pacs ? { pacs: stored.pacs } : {}) }, change: { type: 'image', image: stored } });
+    await this.commit(() => ({ action: 'import', imageId: stored.id, detail: { name: stored.name, origin: stored.origin, storage: stored.storage.mode, ...(stored.pacs ? { pacs: stored.pacs } : {}) }, change: { type: 'image', image: stored } }));
     return publicRecord(stored);
   }
 
@@ -158,35 +199,43 @@ export class ProjectStore {
   /**
    * Saves a new immutable revision. Resolves only when both the revision file and its log record are
    * on disk, so a revision whose save returned survives any crash.
+   *
+   * `parentId` is the revision the caller shows (null: none); when given it must be the image's current
+   * revision, else the save is refused as `conflict` carrying the current one (nothing is overwritten).
+   * `source` defaults to the project's user. A model revision on an image holding user work (a user or
+   * reference revision, or approval) is stored beside it and does not become current unless `replace`.
    */
-  async saveRevision(imageId: string, mask: LabelMask, options: { source?: RevisionSource; parentId?: string | null } = {}): Promise<MaskRevision> {
+  async saveRevision(imageId: string, mask: LabelMask, options: { source?: RevisionSource; parentId?: string | null; replace?: boolean } = {}): Promise<MaskRevision> {
     const image = this.stored(imageId);
-    if (mask.widthPx !== image.widthPx || mask.heightPx !== image.heightPx) {
-      throw new PleuraError('invalid-argument', `Mask is ${mask.widthPx}x${mask.heightPx} but ${image.name} is ${image.widthPx}x${image.heightPx}.`);
-    }
-    if (mask.data.length !== mask.widthPx * mask.heightPx) throw new PleuraError('invalid-argument', 'Mask data length must be widthPx * heightPx.');
+    checkMask(mask, image);
+    this.writable();
     const id = `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`;
     const file = `masks/${imageId}/${id}.bin`;
     const bytes = encodeRevisionFile(mask);
     await writeFileAtomic(safeJoin(this.path, file), bytes, { exclusive: true });
-    const source = options.source ?? { kind: 'user', user: this.settings.userName };
-    const parentId = options.parentId === undefined ? image.latestRevisionId : options.parentId;
-    const revision: StoredRevision = { id, imageId, createdAt: new Date().toISOString(), source, parentId, labelCounts: countLabels(mask.data), file, sha256: sha256Hex(bytes), widthPx: mask.widthPx, heightPx: mask.heightPx };
+    const source = options.source ?? { kind: 'user', user: this.user };
     const action = source.kind === 'model' ? 'predict' : source.kind === 'reference' ? 'import' : 'edit';
+    let revision: StoredRevision | undefined;
     try {
-      await this.commit({ action, imageId, detail: { revisionId: id, source }, change: { type: 'revision', revision } });
+      await this.commit(() => {
+        const latestId = this.expectRevision(image, options.parentId);
+        const current = source.kind !== 'model' || options.replace === true || !holdsUserWork(image, this.index.state.revisions[imageId] ?? []);
+        revision = { id, imageId, createdAt: new Date().toISOString(), source, parentId: latestId, labelCounts: countLabels(mask.data), file, sha256: sha256Hex(bytes), widthPx: mask.widthPx, heightPx: mask.heightPx };
+        return { action, imageId, detail: { revisionId: id, source, current }, change: { type: 'revision', revision, current } };
+      });
     } catch (error) {
       // Without its log record the file is unreachable; remove it so a failed save leaves nothing.
       await unlink(safeJoin(this.path, file)).catch(() => undefined);
       throw error;
     }
-    return publicRevision(revision);
+    return publicRevision(revision as StoredRevision);
   }
 
-  /** The given revision, or the latest; null when the image has none. Throws 'corrupt' if damaged. */
+  /** The given revision, or the current one; null when the image has none. Throws 'corrupt' if damaged. */
   async loadRevision(imageId: string, revisionId?: string): Promise<{ revision: MaskRevision; mask: LabelMask } | null> {
-    const revisions = this.index.state.revisions[this.stored(imageId).id] ?? [];
-    const revision = revisionId ? revisions.find((r) => r.id === revisionId) : revisions.at(-1);
+    const image = this.stored(imageId);
+    const revisions = this.index.state.revisions[image.id] ?? [];
+    const revision = revisions.find((r) => r.id === (revisionId ?? image.latestRevisionId));
     if (!revision) {
       if (revisionId) throw new PleuraError('not-found', `No revision ${revisionId} for image ${imageId}.`);
       return null;
@@ -201,28 +250,61 @@ export class ProjectStore {
     return (this.index.state.revisions[this.stored(imageId).id] ?? []).map(publicRevision);
   }
 
-  /** Updates review fields. A status change is logged as 'status' ('approve' for approved). */
+  /** Updates review fields (server-side: prediction results, spacing). Status changes go through setStatus. */
   async updateImage(imageId: string, patch: ImagePatch): Promise<ImageRecord> {
     this.stored(imageId);
     const action = patch.status === 'approved' ? 'approve' : patch.status !== undefined ? 'status' : patch.predictedBy ? 'predict' : 'edit';
-    await this.commit({ action, imageId, detail: { ...patch }, change: { type: 'patch', imageId, patch } });
+    await this.commit(() => ({ action, imageId, detail: { ...patch }, change: { type: 'patch', imageId, patch } }));
     return this.getImage(imageId);
   }
 
-  setStatus(imageId: string, status: ReviewStatus): Promise<ImageRecord> {
-    return this.updateImage(imageId, { status });
+  /**
+   * Changes the review status, logged as 'status' ('approve' for approved) with the revision it applies
+   * to. With `expected`, the caller's revision must still be current (else `conflict`). Approving needs a
+   * mask.
+   */
+  async setStatus(imageId: string, status: ReviewStatus, expected?: { revisionId: string | null }): Promise<ImageRecord> {
+    const image = this.stored(imageId);
+    await this.commit(() => {
+      if (expected) this.expectRevision(image, expected.revisionId);
+      if (expected && status === 'approved' && !image.latestRevisionId) throw new PleuraError('invalid-argument', `${image.name} has no mask to approve.`);
+      const action = status === 'approved' ? 'approve' : 'status';
+      return { action, imageId, detail: { status, revisionId: image.latestRevisionId }, change: { type: 'patch', imageId, patch: { status } } };
+    });
+    return this.getImage(imageId);
+  }
+
+  /** Throws `conflict` unless `parentId` (when given) is the image's current revision; returns the current id. */
+  private expectRevision(image: StoredImage, parentId: string | null | undefined): string | null {
+    const latestId = image.latestRevisionId;
+    if (parentId === undefined || parentId === latestId) return latestId;
+    const revisions = this.index.state.revisions[image.id] ?? [];
+    if (parentId !== null && !revisions.some((r) => r.id === parentId)) {
+      throw new PleuraError('invalid-argument', `Revision ${parentId} is not a revision of ${image.name}.`);
+    }
+    const current = revisions.find((r) => r.id === latestId);
+    throw new PleuraError('conflict', `${image.name} was changed since you loaded it (now revision ${latestId ?? 'none'}${current ? ` by ${describeSource(current.source)}` : ''}). Load the latest, or save yours on top of it.`, {
+      currentRevisionId: latestId,
+      currentRevision: current ? publicRevision(current) : null,
+      image: publicRecord(image),
+    });
+  }
+
+  private writable(): void {
+    if (this.closed) throw new PleuraError('no-project', 'The project was closed.');
+    if (this.readOnlyReason) throw new PleuraError('forbidden', this.readOnlyReason);
   }
 
   async updateSettings(patch: Partial<ProjectSettings>): Promise<ProjectSettings> {
     const settings = { ...this.settings, ...patch };
-    await this.commit({ action: 'settings', detail: { ...patch }, change: { type: 'settings', settings } });
+    await this.commit(() => ({ action: 'settings', detail: { ...patch }, change: { type: 'settings', settings } }));
     await writeManifest(this.path, { ...this.manifest, settings });
     return settings;
   }
 
   /** Records an action that changes no image record (train, promote, rollback, export...). */
   async appendAudit(action: AuditEntry['action'], detail: Record<string, unknown>, imageId?: string): Promise<AuditEntry> {
-    const record = await this.commit({ action, detail, ...(imageId ? { imageId } : {}) });
+    const record = await this.commit(() => ({ action, detail, ...(imageId ? { imageId } : {}) }));
     return toAuditEntry(record);
   }
 
@@ -256,11 +338,15 @@ export class ProjectStore {
     });
   }
 
-  /** Appends a record and applies its change, one at a time; snapshots now and then. */
-  private commit(record: Omit<LogRecord, 'seq' | 'at' | 'user'>): Promise<LogRecord> {
+  /**
+   * Appends a record and applies its change, one at a time; snapshots now and then. `build` runs inside
+   * the serial section, so the checks it makes (the expected revision) hold when the record is written.
+   */
+  private commit(build: () => Omit<LogRecord, 'seq' | 'at' | 'user'>): Promise<LogRecord> {
     return this.serial(async () => {
-      if (this.closed) throw new PleuraError('no-project', 'The project was closed.');
-      const full = await this.log.append({ at: new Date().toISOString(), user: this.index.state.settings.userName, ...record });
+      this.writable();
+      const record = build();
+      const full = await this.log.append({ at: new Date().toISOString(), user: this.user, ...record });
       if (record.change) applyChange(this.index, record.change);
       if (this.log.seq - this.snapshotSeq >= snapshotEvery) await this.snapshot().catch(() => undefined);
       const changed = changedImages(record.change);
@@ -276,29 +362,9 @@ export class ProjectStore {
   }
 
   private async snapshot(): Promise<void> {
-    await writeSnapshot(this.path, { seq: this.log.seq, logOffset: this.log.size, state: this.index.state });
+    const last = this.log.lastRecord;
+    await writeSnapshot(this.path, { seq: this.log.seq, logOffset: this.log.size, lastRecordOffset: last.offset, lastRecordCrc: last.crc, state: this.index.state });
     this.snapshotSeq = this.log.seq;
   }
 }
 
-function changedImages(change: Change | undefined): string[] {
-  if (!change) return [];
-  if (change.type === 'image') return [change.image.id];
-  if (change.type === 'revision') return [change.revision.imageId];
-  if (change.type === 'patch') return [change.imageId];
-  return [];
-}
-
-function toAuditEntry(record: LogRecord): AuditEntry {
-  const entry: AuditEntry = { seq: record.seq, at: record.at, user: record.user, action: record.action, detail: record.detail };
-  if (record.imageId) entry.imageId = record.imageId;
-  return entry;
-}
-
-function defaultUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'user';
-  }
-}

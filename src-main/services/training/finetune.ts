@@ -17,6 +17,11 @@ export interface FineTuneSettings {
   inProcess?: boolean;
 }
 
+/** A run as the log keeps it (the job id is meaningless after a restart). */
+function loggedRun(run: TrainingRun): TrainingRun {
+  return { ...structuredClone(run), jobId: null };
+}
+
 interface FineTuneService {
   runs: Map<string, TrainingRun>;
   start(options: FineTuneOptions, settings?: FineTuneSettings): { jobId: string; runId: string; done: Promise<TrainingRun> };
@@ -90,18 +95,24 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
         const common = { epochsRun: history.length, epochs, bestEpoch: bestEpoch >= 0 ? bestEpoch + 1 : null };
         const stop: TrainingRun['stop'] = stoppedEarly ? { kind: 'early-stopping', ...common, patienceEpochs } : { kind: 'completed', ...common };
         Object.assign(run, { state: 'done', resultModel: result.key, validation: result.validation, activeValidation: result.activeValidation, promoted: result.promoted, stop });
-        await store.appendAudit('train', { runId, base: base.key, result: result.key, valDice: result.validation.dice, activeValDice: result.activeValidation?.dice ?? null, promoted: result.promoted, mode: options.mode ?? 'decoder' });
+        // The whole run goes into the log: the runs list is rebuilt from it after a restart.
+        await store.appendAudit('train', { runId, base: base.key, result: result.key, valDice: result.validation.dice, activeValDice: result.activeValidation?.dice ?? null, promoted: result.promoted, mode: options.mode ?? 'decoder', run: loggedRun(run) });
         if (result.promoted) await store.appendAudit('promote', { key: result.key, forced: options.forcePromote === true });
         return run;
       });
       run.jobId = jobId;
-      const finished = done.catch((error: unknown) => {
+      const finished = done.catch(async (error: unknown) => {
         const cancelled = error instanceof PleuraError && error.code === 'cancelled';
         run.state = cancelled ? 'cancelled' : 'failed';
         const common = { epochsRun: run.history.length, epochs };
         run.stop = cancelled
           ? { kind: 'cancelled', ...common }
           : { kind: 'error', ...common, code: error instanceof PleuraError ? error.code : 'internal', reason: error instanceof Error ? error.message : String(error) };
+        // A failed or cancelled run is listed after a restart too.
+        const current = getSession(ctx).current();
+        if (current === store && !store.readOnly) {
+          await store.appendAudit('train', { runId, base: options.baseModelId ?? null, result: null, promoted: false, mode: options.mode ?? 'decoder', error: (error as Error).message, run: loggedRun(run) }).catch(() => undefined);
+        }
         throw error;
       });
       finished.catch(() => undefined);

@@ -171,10 +171,9 @@ export const useEditorStore = defineStore('editor', () => {
   async function saveSession(target: MaskSession, options: { quiet: boolean }): Promise<boolean> {
     if (!target.history.modified) return true;
     const savedVersion = target.history.version;
-    const user = project.summary?.settings.userName || 'user';
     // A copy: the user may keep painting while the bytes travel.
     const snapshot: LabelMask = { widthPx: target.mask.widthPx, heightPx: target.mask.heightPx, data: target.mask.data.slice() };
-    const result = await api.masks.save(target.imageId, snapshot, { source: { kind: 'user', user }, parentId: target.revision?.id ?? null });
+    const result = await api.masks.save(target.imageId, snapshot, { parentId: target.revision?.id ?? null });
     if (!result.ok) {
       target.saveError = result.reason;
       messages.failure('errors.save', result, { retry: () => void saveSession(target, { quiet: false }) });
@@ -185,7 +184,7 @@ export const useEditorStore = defineStore('editor', () => {
     target.saveError = null;
     if (target.history.version === savedVersion) target.history.markSaved();
     bump();
-    await project.setStatus(target.imageId, 'corrected');
+    // The server marks a saved user revision 'corrected'.
     await project.refreshImages();
     if (!options.quiet) messages.push('success', 'editor.saved', {});
     forgetCleanSessions();
@@ -224,7 +223,7 @@ export const useEditorStore = defineStore('editor', () => {
       messages.push('warning', 'editor.nothingToApprove', {});
       return false;
     }
-    const approved = await project.setStatus(current.imageId, 'approved');
+    const approved = await project.setStatus(current.imageId, 'approved', current.revision.id);
     if (approved) messages.push('success', 'editor.approved', {});
     return approved;
   }

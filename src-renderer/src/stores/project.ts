@@ -149,10 +149,11 @@ export const useProjectStore = defineStore('project', () => {
     else images.value.push(record);
   }
 
-  async function setStatus(imageId: string, status: ReviewStatus): Promise<boolean> {
+  /** Sets the status of the mask the user sees (`revisionId`); the server refuses it if that mask is no longer current. */
+  async function setStatus(imageId: string, status: ReviewStatus, revisionId: string | null): Promise<boolean> {
     const existing = images.value.find((image) => image.id === imageId);
-    if (existing?.status === status) return true;
-    const result = await api.project.setStatus(imageId, status);
+    if (existing?.status === status && existing.latestRevisionId === revisionId) return true;
+    const result = await api.project.setStatus(imageId, status, { revisionId });
     if (!result.ok) {
       messages.failure('errors.status', result);
       return false;

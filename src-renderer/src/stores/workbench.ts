@@ -30,7 +30,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     review.select(imageId);
     const [shown, opened] = await Promise.all([viewer.load(imageId), editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx })]);
     if (shown) editor.adaptBrush(record, viewer.meta?.spacing ?? null);
-    if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review');
+    if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review', editor.session?.revision?.id ?? null);
     return shown && opened;
   }
 

@@ -17,27 +17,29 @@ function backend(options: { failSaves?: number } = {}) {
   const predicted: LabelMask = { ...size, data: new Uint8Array(30) };
   predicted.data.fill(1, 6, 12);
   let failures = options.failSaves ?? 0;
-  const saved: { imageId: string; mask: LabelMask; parentId: string | null | undefined; user: string }[] = [];
-  const statuses: [string, ReviewStatus][] = [];
+  const saved: { imageId: string; mask: LabelMask; parentId: string | null | undefined; claimsSource: boolean }[] = [];
+  const statuses: [string, ReviewStatus, string | null][] = [];
   const images = [record({ id: 'a', ...size, status: 'predicted' }), record({ id: 'b', ...size })];
   const fake = fakeApi({
     masks: {
       load: (imageId: string) => ok(imageId === 'a' ? { revision: revision('r1', 'a', 'model'), mask: { ...predicted, data: predicted.data.slice() } } : null),
       revisions: (imageId: string) => ok(imageId === 'a' ? [revision('r1', 'a', 'model')] : []),
-      save: (imageId: string, mask: LabelMask, opts: { source?: { kind: string; user?: string }; parentId?: string | null }) => {
+      save: (imageId: string, mask: LabelMask, opts: { parentId: string | null }) => {
         if (failures > 0) {
           failures--;
           return { ok: false, code: 'disk-full', reason: 'The disk is full.' };
         }
-        saved.push({ imageId, mask, parentId: opts.parentId, user: opts.source?.user ?? '' });
+        // The client never says who made a revision: the server decides.
+        saved.push({ imageId, mask, parentId: opts.parentId, claimsSource: 'source' in opts });
         return ok(revision(`s${saved.length}`, imageId, 'user', opts.parentId ?? null));
       },
     },
     project: {
-      setStatus: (imageId: string, status: ReviewStatus) => {
-        statuses.push([imageId, status]);
+      setStatus: (imageId: string, status: ReviewStatus, opts: { revisionId: string | null }) => {
+        statuses.push([imageId, status, opts.revisionId]);
         const found = images.find((i) => i.id === imageId)!;
         found.status = status;
+        found.latestRevisionId = opts.revisionId;
         return ok({ ...found });
       },
       listImages: () => ok(images.map((i) => ({ ...i }))),
@@ -45,7 +47,7 @@ function backend(options: { failSaves?: number } = {}) {
   });
   installStores(fake.api);
   const project = useProjectStore();
-  project.summary = { path: '/p', name: 'p', formatVersion: 1, imageCount: 2, createdAt: '', settings: { copyImages: true, userName: 'ann' } } satisfies ProjectSummary;
+  project.summary = { path: '/p', name: 'p', formatVersion: 1, imageCount: 2, createdAt: '', settings: { copyImages: true, userName: 'ann' }, user: 'ann', readOnly: false, warnings: [] } satisfies ProjectSummary;
   project.images = images.map((i) => ({ ...i }));
   return { api: fake.api, saved, statuses };
 }
@@ -94,9 +96,10 @@ describe('editor store', () => {
     paint(editor);
     expect(await editor.approve()).toBe(true);
     expect(saved).toHaveLength(1);
-    expect(saved[0]).toMatchObject({ imageId: 'a', parentId: 'r1', user: 'ann' });
+    expect(saved[0]).toMatchObject({ imageId: 'a', parentId: 'r1', claimsSource: false });
     expect(saved[0].mask.data).toEqual(editor.session!.mask.data);
-    expect(statuses).toEqual([['a', 'corrected'], ['a', 'approved']]);
+    // Approval names the revision just saved; 'corrected' is the server's doing, not a second call.
+    expect(statuses).toEqual([['a', 'approved', 's1']]);
     expect(editor.dirty).toBe(false);
   });
 
