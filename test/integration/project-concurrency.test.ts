@@ -45,7 +45,7 @@ describe('writes name what they replace; provenance is the server\'s', () => {
     let parent: string | null = null;
     let conflicts = 0;
     for (let round = 0; round < 50; round++) {
-      const first = await call<MaskRevision>('masks', 'save', imageId, mask(round), { parentId: parent });
+      const first: Result<MaskRevision> = await call<MaskRevision>('masks', 'save', imageId, mask(round), { parentId: parent });
       const second = await call<MaskRevision>('masks', 'save', imageId, mask(round + 100), { parentId: parent });
       expect(first.ok).toBe(true);
       expect(second.ok).toBe(false);
@@ -53,7 +53,7 @@ describe('writes name what they replace; provenance is the server\'s', () => {
       if (second.code === 'conflict') conflicts++;
       expect((second.details?.currentRevision as MaskRevision).id).toBe(first.value.id);
       // "Keep mine on top of it": a new revision whose parent is the one it conflicted with.
-      const onTop = await call<MaskRevision>('masks', 'save', imageId, mask(round + 100), { parentId: first.value.id });
+      const onTop: Result<MaskRevision> = await call<MaskRevision>('masks', 'save', imageId, mask(round + 100), { parentId: first.value.id });
       expect(onTop.ok && onTop.value.parentId).toBe(first.value.id);
       parent = onTop.ok ? onTop.value.id : null;
     }

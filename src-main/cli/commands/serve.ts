@@ -51,14 +51,16 @@ export const serveCommand: CliCommand = {
       for (const warning of summary.warnings) io.err(`warning: ${warning}`);
     }
     const handle = await startServe({ ctx, api, rendererDir, port });
-    if (io.json) io.result({ url: handle.url, port: handle.port });
-    else io.out(`Pleura is served at ${handle.url}\nOpen it in a browser on this machine. Press Ctrl+C to stop.`);
-    // Ctrl+C and SIGTERM stop the server, then close the project: snapshot written, lock released.
-    await new Promise<void>((resolve) => {
+    // Ctrl+C and SIGTERM stop the server, then close the project: snapshot written, lock released. Set up
+    // before the URL is printed: whoever reads it may stop the server at once.
+    const stopped = new Promise<void>((resolve) => {
       closeOnSignals(async () => {
         await handle.close();
         await getSession(ctx).close();
       }, () => resolve());
     });
+    if (io.json) io.result({ url: handle.url, port: handle.port });
+    else io.out(`Pleura is served at ${handle.url}\nOpen it in a browser on this machine. Press Ctrl+C to stop.`);
+    await stopped;
   },
 };

@@ -1,12 +1,13 @@
-import { readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
+import type { ProjectSettings } from '../../../src-shared/api/project';
 import { PleuraError } from '../../../src-shared/api/result';
-import { writeFileAtomic } from './durable';
+import { ioFailure, writeFileAtomic } from './durable';
 import { AppendLog } from './log';
 import { acquireLock } from './lock';
 import { ProjectIndex, applyChange, emptyState, type LogRecord } from './state';
-import { readManifest, readSnapshot, type ProjectManifest } from './files';
+import { projectFormatVersion, readManifest, readSnapshot, writeManifest, type ProjectManifest } from './files';
 
 /** How to open a project. */
 export interface OpenOptions {
@@ -139,4 +140,32 @@ async function openLocked(root: string, manifest: ProjectManifest, user: string,
     snapshotWanted: read.kind !== 'none' && !fromSnapshot,
     recoveredBytes: full.truncatedBytes,
   };
+}
+
+/** How to create a project: `user` is who it is created by (the app's user), `userName` a label kept in settings. */
+export interface CreateOptions {
+  name?: string;
+  copyImages?: boolean;
+  userName?: string;
+  user?: string;
+}
+
+/** Lays out a new project in an empty or missing folder: subfolders, the log's first record, the manifest. */
+export async function createProjectFolder(root: string, options: CreateOptions): Promise<{ root: string; user: string }> {
+  await mkdir(root, { recursive: true }).catch((error: unknown) => {
+    throw ioFailure(error, root);
+  });
+  const entries = await readdir(root);
+  if (entries.length) throw new PleuraError('conflict', `The folder ${root} is not empty; choose an empty folder for a new project.`);
+  for (const dir of ['images', 'masks', 'artifacts', 'models']) await mkdir(join(root, dir));
+  const user = options.user || options.userName || defaultUser();
+  const settings: ProjectSettings = { copyImages: options.copyImages ?? true, userName: options.userName ?? user };
+  const name = options.name?.trim() || root.split(/[\\/]/).filter(Boolean).pop() || 'Project';
+  const createdAt = new Date().toISOString();
+  const manifest: ProjectManifest = { format: 'pleura-project', formatVersion: projectFormatVersion, name, createdAt, settings };
+  const log = await AppendLog.create<LogRecord>(join(root, 'log.jsonl'));
+  await log.append({ at: createdAt, user, action: 'create', detail: { name }, change: { type: 'create', name, createdAt, settings } });
+  await log.close();
+  await writeManifest(root, manifest);
+  return { root, user };
 }

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import type { AuditEntry } from '../../../src-shared/api/project';
 import type { LabelMask, RevisionSource } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
-import type { Change, LogRecord, StoredImage, StoredRevision } from './state';
+import { decodeLine } from './log';
+import { publicRecord, publicRevision, type Change, type LogRecord, type StoredImage, type StoredRevision } from './state';
 
 /** Rules of the project store that need no state of their own: what a save may contain, who made what. */
 
@@ -39,4 +41,35 @@ export function holdsUserWork(image: StoredImage, revisions: StoredRevision[]): 
 
 export function describeSource(source: RevisionSource): string {
   return source.kind === 'model' ? `model ${source.modelId}@${source.modelVersion}` : source.kind === 'user' ? source.user : `reference ${source.file}`;
+}
+
+/**
+ * The check every write makes: `parentId` (when given) must be the image's current revision. An id that
+ * is no revision of the image is `invalid-argument`; another one is `conflict`, carrying the current
+ * revision and record so the client can show them. Returns the current revision id.
+ */
+export function expectRevision(image: StoredImage, revisions: StoredRevision[], parentId: string | null | undefined): string | null {
+  const latestId = image.latestRevisionId;
+  if (parentId === undefined || parentId === latestId) return latestId;
+  if (parentId !== null && !revisions.some((r) => r.id === parentId)) {
+    throw new PleuraError('invalid-argument', `Revision ${parentId} is not a revision of ${image.name}.`);
+  }
+  const current = revisions.find((r) => r.id === latestId);
+  throw new PleuraError('conflict', `${image.name} was changed since you loaded it (now revision ${latestId ?? 'none'}${current ? ` by ${describeSource(current.source)}` : ''}). Load the latest, or save yours on top of it.`, {
+    currentRevisionId: latestId,
+    currentRevision: current ? publicRevision(current) : null,
+    image: publicRecord(image),
+  });
+}
+
+/** Audit entries of a log file, newest first (intact records only; damage is reported by verify). */
+export async function readAudit(logPath: string, options: { limit?: number; imageId?: string }): Promise<AuditEntry[]> {
+  const text = await readFile(logPath, 'utf8');
+  const entries: AuditEntry[] = [];
+  for (const line of text.split('\n')) {
+    const record = line ? decodeLine<LogRecord>(line) : null;
+    if (record && (!options.imageId || record.imageId === options.imageId)) entries.push(toAuditEntry(record));
+  }
+  entries.reverse();
+  return options.limit ? entries.slice(0, options.limit) : entries;
 }

@@ -1,16 +1,17 @@
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
+import { readArtifactFile, readImageFile, readRevisionFile, writeArtifactFile } from './artifacts';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, ImageRecord, ProjectSettings, ProjectSummary, ReviewStatus } from '../../../src-shared/api/project';
 import type { LabelMask, MaskRevision, RevisionSource } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, safeJoin, writeFileAtomic } from './durable';
-import { AppendLog, decodeLine } from './log';
-import { countLabels, decodeRevisionFile, encodeRevisionFile, sha256Hex } from './revision-file';
-import { ProjectIndex, applyChange, publicRecord, publicRevision, type Change, type ImagePatch, type LogRecord, type StoredImage, type StoredRevision } from './state';
-import { writeManifest, writeSnapshot, type ProjectManifest, projectFormatVersion } from './files';
-import { defaultUser, openParts, type OpenedParts, type OpenOptions } from './open';
-import { changedImages, checkMask, describeSource, holdsUserWork, toAuditEntry } from './store-rules';
+import type { AppendLog } from './log';
+import { countLabels, encodeRevisionFile, sha256Hex } from './revision-file';
+import { applyChange, publicRecord, publicRevision, type ImagePatch, type ProjectIndex, type LogRecord, type StoredImage, type StoredRevision } from './state';
+import { writeManifest, writeSnapshot, type ProjectManifest } from './files';
+import { createProjectFolder, openParts, type CreateOptions, type OpenedParts, type OpenOptions } from './open';
+import { changedImages, checkMask, expectRevision, holdsUserWork, readAudit, toAuditEntry } from './store-rules';
 import type { NewImage } from './add-image';
 import { storeImage } from './add-image';
 
@@ -42,37 +43,16 @@ export class ProjectStore {
   private closed = false;
 
   private constructor(parts: OpenedParts) {
-    this.path = parts.root;
-    this.user = parts.user;
-    this.recoveredBytes = parts.recoveredBytes;
-    this.manifest = parts.manifest;
-    this.index = parts.index;
-    this.log = parts.log;
-    this.releaseLock = parts.release;
-    this.warningList = parts.warnings;
+    ({ root: this.path, user: this.user, recoveredBytes: this.recoveredBytes, manifest: this.manifest, index: this.index, log: this.log } = parts);
+    ({ release: this.releaseLock, warnings: this.warningList } = parts);
     this.readOnlyReason = parts.readOnly ? 'The project is open read-only (see the warnings); nothing can be saved.' : null;
     this.snapshotSeq = parts.snapshotSeq;
     this.snapshotWanted = parts.snapshotWanted;
   }
 
   /** Creates a project in an empty or missing folder. */
-  static async create(path: string, options: { name?: string; copyImages?: boolean; userName?: string; user?: string } = {}): Promise<ProjectStore> {
-    const root = resolve(path);
-    await mkdir(root, { recursive: true }).catch((error: unknown) => {
-      throw ioFailure(error, root);
-    });
-    const entries = await readdir(root);
-    if (entries.length) throw new PleuraError('conflict', `The folder ${root} is not empty; choose an empty folder for a new project.`);
-    for (const dir of ['images', 'masks', 'artifacts', 'models']) await mkdir(join(root, dir));
-    const user = options.user || options.userName || defaultUser();
-    const settings: ProjectSettings = { copyImages: options.copyImages ?? true, userName: options.userName ?? user };
-    const name = options.name?.trim() || root.split(/[\\/]/).filter(Boolean).pop() || 'Project';
-    const createdAt = new Date().toISOString();
-    const manifest: ProjectManifest = { format: 'pleura-project', formatVersion: projectFormatVersion, name, createdAt, settings };
-    const log = await AppendLog.create<LogRecord>(join(root, 'log.jsonl'));
-    await log.append({ at: createdAt, user, action: 'create', detail: { name }, change: { type: 'create', name, createdAt, settings } });
-    await log.close();
-    await writeManifest(root, manifest);
+  static async create(path: string, options: CreateOptions = {}): Promise<ProjectStore> {
+    const { root, user } = await createProjectFolder(resolve(path), options);
     return ProjectStore.open(root, { user });
   }
 
@@ -186,14 +166,7 @@ export class ProjectStore {
   }
 
   async readImageBytes(imageId: string): Promise<Uint8Array> {
-    const image = this.stored(imageId);
-    const path = image.storage.mode === 'copy' ? safeJoin(this.path, image.storage.file) : image.storage.path;
-    try {
-      return new Uint8Array(await readFile(path));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PleuraError('not-found', `The image file of ${image.name} was moved or deleted (${path}).`);
-      throw ioFailure(error, path);
-    }
+    return readImageFile(this.path, this.stored(imageId));
   }
 
   /**
@@ -240,10 +213,7 @@ export class ProjectStore {
       if (revisionId) throw new PleuraError('not-found', `No revision ${revisionId} for image ${imageId}.`);
       return null;
     }
-    const bytes = await readFile(safeJoin(this.path, revision.file)).catch((error: unknown) => {
-      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', `Mask revision ${revision.id} is missing from the project folder.`) : ioFailure(error, revision.file);
-    });
-    return { revision: publicRevision(revision), mask: decodeRevisionFile(bytes, revision.sha256) };
+    return { revision: publicRevision(revision), mask: await readRevisionFile(this.path, revision) };
   }
 
   listRevisions(imageId: string): MaskRevision[] {
@@ -276,18 +246,7 @@ export class ProjectStore {
 
   /** Throws `conflict` unless `parentId` (when given) is the image's current revision; returns the current id. */
   private expectRevision(image: StoredImage, parentId: string | null | undefined): string | null {
-    const latestId = image.latestRevisionId;
-    if (parentId === undefined || parentId === latestId) return latestId;
-    const revisions = this.index.state.revisions[image.id] ?? [];
-    if (parentId !== null && !revisions.some((r) => r.id === parentId)) {
-      throw new PleuraError('invalid-argument', `Revision ${parentId} is not a revision of ${image.name}.`);
-    }
-    const current = revisions.find((r) => r.id === latestId);
-    throw new PleuraError('conflict', `${image.name} was changed since you loaded it (now revision ${latestId ?? 'none'}${current ? ` by ${describeSource(current.source)}` : ''}). Load the latest, or save yours on top of it.`, {
-      currentRevisionId: latestId,
-      currentRevision: current ? publicRevision(current) : null,
-      image: publicRecord(image),
-    });
+    return expectRevision(image, this.index.state.revisions[image.id] ?? [], parentId);
   }
 
   private writable(): void {
@@ -311,31 +270,19 @@ export class ProjectStore {
   /** Audit entries, newest first. Reads the log file (the snapshot does not keep old entries). */
   async audit(options: { limit?: number; imageId?: string } = {}): Promise<AuditEntry[]> {
     await this.mutex;
-    const text = await readFile(join(this.path, 'log.jsonl'), 'utf8');
-    const entries: AuditEntry[] = [];
-    for (const line of text.split('\n')) {
-      const record = line ? decodeLine<LogRecord>(line) : null;
-      if (record && (!options.imageId || record.imageId === options.imageId)) entries.push(toAuditEntry(record));
-    }
-    entries.reverse();
-    return options.limit ? entries.slice(0, options.limit) : entries;
+    return readAudit(join(this.path, 'log.jsonl'), options);
   }
 
   /** Writes a derived file (uncertainty map...) under artifacts/<imageId>/<name>; names are checked. */
   async writeArtifact(imageId: string, name: string, bytes: Uint8Array): Promise<string> {
     this.stored(imageId);
-    const path = safeJoin(this.path, 'artifacts', imageId, name);
-    await writeFileAtomic(path, bytes);
-    return path;
+    this.writable();
+    return writeArtifactFile(this.path, imageId, name, bytes);
   }
 
   async readArtifact(imageId: string, name: string): Promise<Uint8Array | null> {
     this.stored(imageId);
-    const path = safeJoin(this.path, 'artifacts', imageId, name);
-    return readFile(path).then((b) => new Uint8Array(b), (error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw ioFailure(error, path);
-    });
+    return readArtifactFile(this.path, imageId, name);
   }
 
   /**
