@@ -76,7 +76,7 @@ describe('what the log remembers after a restart', () => {
     const run: TrainingRun = {
       runId: 'run-1', jobId: 'job-9', state: 'done', startedAt: '2026-12-01T10:00:00.000Z', options: { epochs: 3, mode: 'decoder' },
       resultModel: 'unet@ft-1', validation: { dice: 0.91, iou: 0.84 }, activeValidation: { dice: 0.9, iou: 0.82 }, promoted: true,
-      history: [{ epoch: 0, loss: 0.5, dice: 0.8, valDice: 0.85 }],
+      history: [{ epoch: 0, loss: 0.5, dice: 0.8, valDice: 0.85 }], stop: { kind: 'completed', epochsRun: 1, epochs: 3, bestEpoch: 1 },
     };
     // What the fine-tune service writes when a run ends.
     await store.appendAudit('train', { runId: run.runId, result: run.resultModel, promoted: true, run: { ...run, jobId: null } });
