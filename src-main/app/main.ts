@@ -1,6 +1,7 @@
 // The Electron shell: one window, locked down, serving the contract over IPC. Everything else lives in
 // services that run the same way in serve mode and the CLI.
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { FOLDER_DIALOG_KEY } from '../../src-shared/api/system';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { allChannels } from '../../src-shared/api';
@@ -74,6 +75,11 @@ async function main(): Promise<void> {
     });
   }
   const window = createWindow();
+  // The desktop's own folder dialog (system.chooseFolder); serve mode has none and asks for a path.
+  ctx.services.set(FOLDER_DIALOG_KEY, async (title?: string) => {
+    const picked = await dialog.showOpenDialog(window, { title, properties: ['openDirectory', 'createDirectory'] });
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  });
   ctx.events.onAny((event, payload) => {
     if (!window.isDestroyed()) window.webContents.send(`event:${event}`, payload);
   });

@@ -163,9 +163,21 @@ export interface ProjectApi {
   verify(): Promise<VerifyReport>;
   audit(options: { limit?: number; imageId?: string }): Promise<AuditEntry[]>;
   exportData(options: ExportOptions): Promise<ExportReport>;
+  /** Starts an export as a job (progress, cancel); its `result` event carries the {@link ExportReport}. */
+  startExport(options: ExportOptions): Promise<{ jobId: string }>;
 }
 
 const exportFormat = z.enum(['png', 'coco', 'dicom-seg', 'dicom-sr', 'nnunet', 'csv']);
+
+const exportOptionsSchema = z.object({
+  format: exportFormat,
+  outDir: z.string().min(1),
+  imageIds: z.array(z.string()).optional(),
+  approvedOnly: z.boolean().optional(),
+  deidentify: z.boolean().optional(),
+  labels: z.boolean().optional(),
+  confirmBurnedIn: z.boolean().optional(),
+});
 
 export const projectSchemas = {
   create: z.tuple([z.string().min(1), z.object({ name: z.string().optional(), copyImages: z.boolean().optional(), userName: z.string().optional() })]),
@@ -179,15 +191,6 @@ export const projectSchemas = {
   setStatus: z.tuple([z.string().min(1), z.enum(reviewStatuses), z.object({ revisionId: z.string().nullable() })]),
   verify: z.tuple([]),
   audit: z.tuple([z.object({ limit: z.number().int().positive().optional(), imageId: z.string().optional() })]),
-  exportData: z.tuple([
-    z.object({
-      format: exportFormat,
-      outDir: z.string().min(1),
-      imageIds: z.array(z.string()).optional(),
-      approvedOnly: z.boolean().optional(),
-      deidentify: z.boolean().optional(),
-      labels: z.boolean().optional(),
-      confirmBurnedIn: z.boolean().optional(),
-    }),
-  ]),
+  exportData: z.tuple([exportOptionsSchema]),
+  startExport: z.tuple([exportOptionsSchema]),
 };

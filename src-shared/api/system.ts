@@ -25,8 +25,17 @@ export interface SystemInfo {
 export interface SystemApi {
   /** Versions, backends available and in use, whether a GPU was found. */
   info(): Promise<SystemInfo>;
+  /**
+   * Asks the user for a folder with the desktop's own dialog; null when they cancel. Only the desktop
+   * app has one: in serve mode this answers 'unsupported' and the UI asks for a typed path instead.
+   */
+  chooseFolder(options: { title?: string }): Promise<string | null>;
 }
+
+/** Key in ctx.services of the desktop's folder dialog (registered by the Electron main process). */
+export const FOLDER_DIALOG_KEY = 'system.folderDialog';
 
 export const systemSchemas = {
   info: z.tuple([]),
+  chooseFolder: z.tuple([z.object({ title: z.string().max(200).optional() })]),
 };

@@ -39,6 +39,16 @@ describe('project export: PNG, COCO, nnU-Net, CSV of a mixed project', () => {
     expect(all.exported).toBe(masks.size);
   }, 300_000);
 
+  it('stops before the next film when cancelled, keeping what it wrote', async () => {
+    const controller = new AbortController();
+    let steps = 0;
+    const progress = () => {
+      if (++steps === 2) controller.abort();
+    };
+    await expect(exportProject(store, { format: 'png', outDir: join(dir, 'cancelled'), approvedOnly: false }, { signal: controller.signal, progress })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await readdir(join(dir, 'cancelled'))).toHaveLength(2);
+  });
+
   it('writes single-channel PNG masks, binary and labelled, equal to the masks', async () => {
     for (const labels of [false, true]) {
       const report = await run(`png-${labels}`, { format: 'png', labels, approvedOnly: false });

@@ -89,6 +89,8 @@ export const exportCommand: CliCommand = {
         if (readOnly) io.out('The project is open in another Pleura process: exported from a read-only view of its log (not recorded in it).');
         io.out(`Exported ${report.exported ?? 0} film(s), ${report.files.length} file(s) to ${report.outDir}`);
         for (const skipped of report.skipped) io.out(`  ${skipped.kind ?? 'skipped'} ${skipped.name ?? skipped.imageId}: ${skipped.reason}`);
+        if (report.skipped.some((s) => s.reason.startsWith('Not approved'))) io.out('Add --all to export the images that are not approved.');
+        if (report.skipped.some((s) => s.kind === 'refused')) io.out('Add --confirm-burned-in once you have checked the refused films for burned-in text.');
       }
       return report.skipped.some((s) => s.kind === 'failed' || s.kind === 'refused') ? 1 : 0;
     } finally {

@@ -91,7 +91,7 @@ export async function exportProject(source: ExportSource, options: ExportOptions
       continue;
     }
     if (approvedOnly && image.status !== 'approved') {
-      skip(image, 'excluded', `Not approved (status ${image.status}); export with --all to include it.`);
+      skip(image, 'excluded', `Not approved (status ${image.status}).`);
       continue;
     }
     const latest = await source.loadRevision(id).catch((error: unknown) => {
@@ -106,7 +106,7 @@ export async function exportProject(source: ExportSource, options: ExportOptions
     if (pseudonyms && pixelFormats.has(options.format) && !options.confirmBurnedIn) {
       const risk = await burnedInRisk(source, image);
       if (risk) {
-        skip(image, 'refused', `${risk} Refused in a de-identified export; check the film and confirm (--confirm-burned-in) to include it.`);
+        skip(image, 'refused', `${risk} Refused in a de-identified export unless you confirm you checked it.`);
         continue;
       }
     }

@@ -34,5 +34,10 @@ export function createProjectHandlers(ctx: AppContext): Api['project'] {
     },
     audit: (options) => session.require().audit(options),
     exportData: (options) => exportProject(session.require(), options),
+    async startExport(options) {
+      const store = session.require();
+      const { jobId } = ctx.jobs.start('export', `Export ${options.format}`, (run) => exportProject(store, options, { signal: run.signal, progress: (fraction, message) => run.progress(fraction, message) }));
+      return { jobId };
+    },
   };
 }

@@ -1,5 +1,7 @@
 import { cpus, totalmem, platform, arch } from 'node:os';
 import type { Api, RuntimeReport, SystemInfo } from '../../../src-shared/api';
+import { FOLDER_DIALOG_KEY } from '../../../src-shared/api/system';
+import { PleuraError } from '../../../src-shared/api/result';
 import type { AppContext } from '../context';
 import { appVersion, dependencyVersions } from './versions';
 
@@ -16,6 +18,11 @@ async function report(ctx: AppContext, key: string, fallback: RuntimeReport): Pr
 /** Handlers of the `system` domain. */
 export function createSystemHandlers(ctx: AppContext): Api['system'] {
   return {
+    async chooseFolder(options) {
+      const dialog = ctx.services.get(FOLDER_DIALOG_KEY) as ((title?: string) => Promise<string | null>) | undefined;
+      if (!dialog) throw new PleuraError('unsupported', 'There is no folder dialog here (serve mode): type the folder path.');
+      return dialog(options.title);
+    },
     async info(): Promise<SystemInfo> {
       const inference = await report(ctx, 'inference.runtime', { available: ['cpu'], active: null, note: 'Not started yet' });
       const training = await report(ctx, 'training.runtime', { available: ['wasm'], active: null, note: 'Not started yet' });
