@@ -33,7 +33,7 @@ describe('export while the project is open in another process', () => {
     ({ dir, cleanup } = await tempDir('pleura-export-ro-'));
     project = join(dir, 'project');
     store = await ProjectStore.create(project);
-    await importPaths(store, [fixturePath('project', 'images')], {});
+    await importPaths(store, [fixturePath('project', 'images')], { masks: 'import' });
     const [first] = store.listImages();
     await store.setStatus(first.id, 'approved');
   }, 60_000);
