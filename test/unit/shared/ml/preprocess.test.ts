@@ -12,11 +12,15 @@ function manifest(input: Partial<ModelManifest['input']>, normalisation: Partial
   });
 }
 
-/** A grey image whose value is the column index * 10 (0, 10, 20, ...). */
-function ramp(widthPx: number, heightPx: number, invert = false): ImagePixels {
+/**
+ * A grey image whose value is the column index * 10 (0, 10, 20, ...), with a bright last row (250) so
+ * that its values fill the file window below and the viewer keeps that window (a window the pixels fill
+ * less than a quarter of is passed over for an automatic one, see imaging/defaults).
+ */
+function ramp(widthPx: number, heightPx: number, invert = false, brightRow = true): ImagePixels {
   const data = new Uint8Array(widthPx * heightPx);
-  for (let y = 0; y < heightPx; y++) for (let x = 0; x < widthPx; x++) data[y * widthPx + x] = x * 10;
-  return { widthPx, heightPx, channels: 1, data, min: 0, max: (widthPx - 1) * 10, invert };
+  for (let y = 0; y < heightPx; y++) for (let x = 0; x < widthPx; x++) data[y * widthPx + x] = brightRow && y === heightPx - 1 ? 250 : x * 10;
+  return { widthPx, heightPx, channels: 1, data, min: 0, max: brightRow ? 250 : (widthPx - 1) * 10, invert };
 }
 
 const meta = { windows: [{ center: 128, width: 256, name: 'full', fn: 'LINEAR' as const }], voiLut: null };
@@ -100,8 +104,10 @@ describe('per-image normalisation', () => {
 
   it('stretches a washed-out film to the full 0..1 range before mean/std', () => {
     const m = manifest({}, { perImage: { kind: 'percentile', lowPercent: 0, highPercent: 100 } });
-    // Values 0, 10, 20, 30 of 255: a film that uses an eighth of the range.
-    const out = preprocess(ramp(4, 4), meta, m, { variants: ['identity'] });
+    // Values 0, 10, 20, 30 of 255: a film that uses an eighth of the range. Its file window (0..40)
+    // alone would show it at 0..0.75; the per-image stretch takes it to the full range.
+    const dimMeta = { windows: [{ center: 20, width: 40, name: 'file', fn: 'LINEAR' as const }], voiLut: null };
+    const out = preprocess(ramp(4, 4, false, false), dimMeta, m, { variants: ['identity'] });
     expect(out.data[0]).toBeCloseTo(0, 2);
     expect(out.data[3]).toBeCloseTo(1, 2);
     expect(out.data[1]).toBeCloseTo(1 / 3, 2);
