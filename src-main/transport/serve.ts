@@ -8,6 +8,7 @@ import type { Api } from '../../src-shared/api';
 import type { AppContext } from '../services/context';
 import { MAX_INFLIGHT_MESSAGE_BYTES, MAX_MESSAGE_BYTES } from '../services/images/limits';
 import { ByteBudget } from './byte-budget';
+import { confineApi } from './confine';
 import { parseRequestTarget } from './request-url';
 import { refuse, serveRendererFile } from './static-files';
 import { serveApiConnection } from './ws-api';
@@ -23,6 +24,11 @@ export interface ServeOptions {
   port?: number;
   /** Fixed token (tests); a random one per run otherwise. */
   token?: string;
+  /**
+   * Folder every path argument of the contract must stay inside ({@link confineApi}); unset, paths
+   * reach whatever the user running the server can reach.
+   */
+  root?: string;
 }
 
 export interface ServeHandle {
@@ -71,6 +77,7 @@ function cookieToken(req: IncomingMessage): string | undefined {
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const api = options.root ? await confineApi(options.api, options.root) : options.api;
   let origin = '';
   const allowedHosts = new Set<string>();
 
@@ -124,7 +131,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      serveApiConnection(ws, socket, options.api, budget);
+      serveApiConnection(ws, socket, api, budget);
     });
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

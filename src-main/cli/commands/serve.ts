@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
 import { UsageError, type CliCommand } from '../command';
 import { createAppContext } from '../../services/create-context';
@@ -31,11 +31,30 @@ function ensureRendererBuilt(io: { out(line: string): void }): void {
   if (result.status !== 0) throw new PleuraError('internal', 'Building the renderer failed; see the output above.');
 }
 
+/** The folder paths are confined to: --root, else $PLEURA_SERVE_ROOT; it must be an existing folder. */
+function serveRoot(option: unknown): string | undefined {
+  const given = typeof option === 'string' ? option : process.env.PLEURA_SERVE_ROOT || undefined;
+  if (given === undefined) return undefined;
+  const root = resolve(given);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root must be an existing folder, got '${given}'`);
+  return root;
+}
+
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the workstation to a browser on this machine (127.0.0.1, token in the URL)',
-  usage: 'pleura serve [--port N] [--project DIR] [--user NAME] [--break-lock] [--no-build]\n\n  --port N       port on 127.0.0.1 (default: a free one)\n  --project DIR  open this project at start\n  --user NAME    who edits are recorded as (default: the OS user); browsers cannot change it\n  --break-lock   with --project: take over a lock held by another computer (only if it is surely closed there)\n  --no-build     do not rebuild the renderer in a checkout',
-  options: { port: { type: 'string' }, project: { type: 'string' }, user: { type: 'string' }, 'break-lock': { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+  usage: [
+    'pleura serve [--port N] [--project DIR] [--user NAME] [--break-lock] [--root DIR] [--no-build]',
+    '',
+    '  --port N       port on 127.0.0.1 (default: a free one)',
+    '  --project DIR  open this project at start',
+    '  --user NAME    who edits are recorded as (default: the OS user); browsers cannot change it',
+    '  --break-lock   with --project: take over a lock held by another computer (only if it is surely closed there)',
+    '  --root DIR     confine every path the browser names (projects, imports, exports, models) to',
+    '                 DIR, symlinks resolved (default: $PLEURA_SERVE_ROOT, else no confinement)',
+    '  --no-build     do not rebuild the renderer in a checkout',
+  ].join('\n'),
+  options: { port: { type: 'string' }, project: { type: 'string' }, user: { type: 'string' }, 'break-lock': { type: 'boolean' }, root: { type: 'string' }, 'no-build': { type: 'boolean' } },
   allowPositionals: false,
   async run({ values }, io) {
     const port = values.port === undefined ? 0 : Number(values.port);
@@ -43,6 +62,7 @@ export const serveCommand: CliCommand = {
     if (!values['no-build']) ensureRendererBuilt(io);
     const rendererDir = rendererDirCandidates().find((dir) => existsSync(join(dir, 'index.html')));
     if (!rendererDir) throw new PleuraError('not-found', 'The renderer is not built: run `npm run build` first.');
+    const root = serveRoot(values.root);
     if (values.user !== undefined && (typeof values.user !== 'string' || !values.user.trim())) throw new UsageError('--user needs a name');
     const ctx = createAppContext({ transport: 'serve', ...(typeof values.user === 'string' ? { user: values.user } : {}) });
     const api = createHandlers(ctx);
@@ -50,7 +70,7 @@ export const serveCommand: CliCommand = {
       const summary = await api.project.open(values.project, { breakLock: values['break-lock'] === true });
       for (const warning of summary.warnings) io.err(`warning: ${warning}`);
     }
-    const handle = await startServe({ ctx, api, rendererDir, port });
+    const handle = await startServe({ ctx, api, rendererDir, port, root });
     // Ctrl+C and SIGTERM stop the server, then close the project: snapshot written, lock released. Set up
     // before the URL is printed: whoever reads it may stop the server at once.
     const stopped = new Promise<void>((resolve) => {
@@ -60,7 +80,10 @@ export const serveCommand: CliCommand = {
       }, () => resolve());
     });
     if (io.json) io.result({ url: handle.url, port: handle.port });
-    else io.out(`Pleura is served at ${handle.url}\nOpen it in a browser on this machine. Press Ctrl+C to stop.`);
+    else {
+      io.out(`Pleura is served at ${handle.url}\nOpen it in a browser on this machine. Press Ctrl+C to stop.`);
+      io.out(root ? `Paths are confined to ${root}.` : 'Paths are not confined: the browser may name any file this user can reach (--root DIR confines them).');
+    }
     await stopped;
   },
 };

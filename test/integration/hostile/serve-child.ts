@@ -15,6 +15,6 @@ writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Pleura</ti
 writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1);');
 const ctx = createAppContext({ transport: 'serve', dataDir: join(work, 'data') });
 const api = createHandlers(ctx);
-const handle = await startServe({ ctx, api, rendererDir, token: process.env.PLEURA_TEST_TOKEN });
+const handle = await startServe({ ctx, api, rendererDir, token: process.env.PLEURA_TEST_TOKEN, root: process.env.PLEURA_TEST_ROOT || undefined });
 process.stdout.write(`${JSON.stringify({ port: handle.port, token: handle.token, work })}\n`);
 process.on('SIGTERM', () => void handle.close().then(() => process.exit(0)));
