@@ -65,7 +65,7 @@ describe('hostile files through serve mode', () => {
     const images = (await call(server, 'project', 'listImages', [])).value as { id: string; widthPx: number; heightPx: number }[];
     const image = images[0];
     const mask = { widthPx: image.widthPx, heightPx: image.heightPx, data: new Uint8Array(image.widthPx * image.heightPx) };
-    const saved = await call(server, 'masks', 'save', [image.id, mask, { source: { kind: 'user', user: 'test' } }], 60_000);
+    const saved = await call(server, 'masks', 'save', [image.id, mask, { parentId: null }], 60_000);
     expect(saved.ok, JSON.stringify(saved)).toBe(true);
   });
 
