@@ -56,6 +56,18 @@ process.once('exit', () => {
  * /system answers, and returns a handle whose stop() kills it and removes the folder.
  */
 export async function startOrthanc(options: { users?: Record<string, string> } = {}): Promise<OrthancServer> {
+  // A port found free can be taken by someone else before Orthanc binds it: then Orthanc exits at once
+  // and another pair of ports is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/exited/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(options: { users?: Record<string, string> }): Promise<OrthancServer> {
   const dir = await mkdtemp(join(tmpdir(), 'pleura-orthanc-'));
   const [httpPort, dicomPort] = [await freePort(), await freePort()];
   const auth = options.users ? Object.entries(options.users)[0] : undefined;
