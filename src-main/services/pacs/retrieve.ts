@@ -57,14 +57,23 @@ export async function retrieveStudy(
     }
   }
   let stopped: PleuraError | null = null;
+  // The next instance is fetched while this one is decoded and written: the PACS and Pleura work at once.
+  const fetchItem = (item: (typeof todo)[number]) => {
+    const pending = client.retrieveInstance(studyInstanceUid, item.seriesInstanceUid, item.sopInstanceUid, run.signal);
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let next = todo.length ? fetchItem(todo[0]) : null;
   for (const [index, item] of todo.entries()) {
+    const fetching = next;
+    next = !stopped && index + 1 < todo.length ? fetchItem(todo[index + 1]) : null;
     if (run.signal?.aborted) throw new PleuraError('cancelled', 'Cancelled');
     if (stopped) {
       report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: stopped.code, reason: `Not retrieved: ${stopped.message}` });
       continue;
     }
     try {
-      const bytes = await client.retrieveInstance(studyInstanceUid, item.seriesInstanceUid, item.sopInstanceUid, run.signal);
+      const bytes = await fetching!;
       const pacs = { server, studyInstanceUid, seriesInstanceUid: item.seriesInstanceUid, sopInstanceUid: item.sopInstanceUid };
       const imported = await importReceived(store, { name: item.name, bytes, origin: `${server} ${item.sopInstanceUid}`, pacs });
       if (imported.imported[0]) report.imported.push({ sopInstanceUid: item.sopInstanceUid, imageId: imported.imported[0].id });
