@@ -4,7 +4,7 @@
 // Runtime overflow the inference worker's stack (it walks /proc/self/cmdline): a segmentation fault.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturePath, repoRoot } from '../../helpers/paths';
@@ -25,5 +25,25 @@ describe('pleura predict from anywhere', () => {
     expect(result.stderr).toContain(`${missing[0]}: no such file`);
     expect(result.status).toBe(1);
     expect(existsSync(join(out, 'CHNCXR_0005_0.png'))).toBe(true);
+  });
+
+  it('takes folders (recursive, --pattern) and a --from list, and info lists several files', () => {
+    const work = mkdtempSync(join(tmpdir(), 'pleura-inputs-'));
+    mkdirSync(join(work, 'films', 'a'), { recursive: true });
+    mkdirSync(join(work, 'films', 'b'));
+    copyFileSync(fixturePath('xray', 'CHNCXR_0005_0.png'), join(work, 'films', 'a', 'film.png'));
+    copyFileSync(fixturePath('xray', 'CHNCXR_0010_0.png'), join(work, 'films', 'b', 'film.png'));
+    writeFileSync(join(work, 'films', 'b', 'notes.txt'), 'not a film');
+    copyFileSync(fixturePath('xray', 'CHNCXR_0005_0.png'), join(work, 'listed.png'));
+    writeFileSync(join(work, 'list.txt'), 'listed.png\n');
+    const bin = join(repoRoot, 'bin', 'pleura.mjs');
+    const out = join(work, 'out');
+    const predict = spawnSync(process.execPath, [bin, 'predict', 'films', '--pattern', '*.png', '--from', 'list.txt', '--out', out, '--no-tta', '--json'], { cwd: work, encoding: 'utf8', timeout: 240_000 });
+    expect(predict.status, predict.stderr).toBe(0);
+    for (const name of ['a/film.png', 'b/film.png', 'listed.png', 'a/film.json']) expect(existsSync(join(out, name)), name).toBe(true);
+    const info = spawnSync(process.execPath, [bin, 'info', 'films', join(work, 'films', 'b', 'notes.txt'), '--json'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+    expect(info.status).toBe(1);
+    const listed = JSON.parse(info.stdout.trim().split('\n').pop()!) as { file: string; widthPx?: number; error?: { reason: string } }[];
+    expect(listed.map((entry) => entry.widthPx ?? entry.error?.reason)).toEqual([512, 512, expect.stringMatching(/notes\.txt/)]);
   });
 });
