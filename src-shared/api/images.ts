@@ -46,6 +46,8 @@ export interface ImageMeta {
   study?: { date?: string; description?: string; institution?: string; accession?: string };
   series?: { description?: string; bodyPart?: string };
   spacing: PixelSpacing | null;
+  /** Patient Orientation (0020,0020) and Image Orientation (Patient) (0020,0037), when the file has them. */
+  orientation?: { patientOrientation?: [string, string]; imageOrientation?: number[] };
   windows: WindowPreset[];
   /** Display LUT from a VOI LUT Sequence, if the file has one (input first value, bits, table). */
   voiLut?: { firstValue: number; bits: number; table: number[] } | null;

@@ -7,3 +7,4 @@ export * from './voi';
 export * from './defaults';
 export * from './resample';
 export * from './spacing';
+export * from './orientation';

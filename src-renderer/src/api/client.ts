@@ -25,6 +25,32 @@ export function clientFromCall(
   return client as unknown as ApiClient;
 }
 
+/** Why the serve-mode connection failed: the server answers but refuses this page's token (it was restarted with a new one), or it does not answer. */
+export type ConnectionFailure = 'restarted' | 'unreachable';
+
+/**
+ * Tells a restarted server from an unreachable one: the page's own URL (with its token) is fetched; a
+ * 403 means the server is up but the token is not the one it was started with. Never throws.
+ */
+export async function diagnoseConnection(pageUrl: string, fetchFn: (url: string, init: RequestInit) => Promise<{ status: number }> = fetch): Promise<ConnectionFailure> {
+  try {
+    const response = await fetchFn(pageUrl, { cache: 'no-store', method: 'GET' });
+    return response.status === 403 || response.status === 401 ? 'restarted' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
+}
+
+const connectionReasons: Record<ConnectionFailure, string> = {
+  restarted: 'The Pleura server was restarted: this page\'s access token is no longer valid. Open the new address that `pleura serve` printed.',
+  unreachable: 'Cannot reach the Pleura server. Is `pleura serve` still running?',
+};
+
+/** A failed call for a connection that could not be made, with the diagnosis in `details.connection`. */
+function connectionError(failure: ConnectionFailure): Result<never> {
+  return { ok: false, code: 'io', reason: connectionReasons[failure], details: { connection: failure } };
+}
+
 /**
  * The contract over WebSocket (serve mode). Calls made while the socket is down wait for it to
  * reconnect; if that fails they resolve to `{ ok: false, code: 'io' }` with a message, never throw.
@@ -49,7 +75,7 @@ export function createWebSocketClient(url: string): ApiClient {
       };
       ws.onerror = () => {
         opening = null;
-        reject(new Error('Cannot reach the Pleura server. Is `pleura serve` still running?'));
+        void diagnoseConnection(typeof location !== 'undefined' ? location.href : url.replace(/^ws/, 'http')).then((failure) => reject(Object.assign(new Error(connectionReasons[failure]), { failure })));
       };
       ws.onclose = () => {
         socket = null;
@@ -76,7 +102,7 @@ export function createWebSocketClient(url: string): ApiClient {
     try {
       ws = await open();
     } catch (error) {
-      return { ok: false, code: 'io', reason: (error as Error).message };
+      return connectionError((error as { failure?: ConnectionFailure }).failure ?? 'unreachable');
     }
     const id = nextId++;
     return new Promise((resolve) => {

@@ -3,7 +3,7 @@ export type ShortcutAction =
   | 'brush' | 'eraser' | 'lasso' | 'lasso-erase' | 'fill' | 'smart-brush'
   | 'size-down' | 'size-up' | 'undo' | 'redo' | 'save'
   | 'approve' | 'next' | 'previous' | 'predict' | 'label-right' | 'label-left'
-  | 'toggle-overlay' | 'help' | 'accept' | 'reject' | 'fit';
+  | 'toggle-overlay' | 'toggle-info' | 'ruler' | 'help' | 'accept' | 'reject' | 'fit';
 
 export interface Shortcut {
   action: ShortcutAction;
@@ -31,6 +31,8 @@ export const shortcuts: Shortcut[] = [
   { action: 'label-right', keys: '1' },
   { action: 'label-left', keys: '2' },
   { action: 'toggle-overlay', keys: 'O' },
+  { action: 'toggle-info', keys: 'I' },
+  { action: 'ruler', keys: 'M' },
   { action: 'fit', keys: 'Home' },
   { action: 'accept', keys: 'Enter' },
   { action: 'reject', keys: 'Esc' },
@@ -63,6 +65,8 @@ export function shortcutFor(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
     case '1': return 'label-right';
     case '2': return 'label-left';
     case 'o': return 'toggle-overlay';
+    case 'i': return 'toggle-info';
+    case 'm': return 'ruler';
     case '?': return 'help';
     case 'Home': return 'fit';
     case 'Enter': return 'accept';

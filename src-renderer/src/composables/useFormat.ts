@@ -3,7 +3,7 @@ import type { PixelSpacing } from '../../../src-shared/api';
 import { spacingLabel } from '../../../src-shared/imaging/spacing';
 
 /** Units the UI shows; their symbols are translated (px → пкс, cm² → см²). */
-export type Unit = 'px' | 'px2' | 'mm' | 'cm2' | 's' | 'min' | 'h';
+export type Unit = 'px' | 'px2' | 'mm' | 'cm' | 'cm2' | 's' | 'min' | 'h';
 
 /**
  * Numbers, quantities with units, durations and dates in the UI's language through Intl: a Russian user

@@ -1,6 +1,7 @@
 import { onBeforeUnmount, onMounted } from 'vue';
 import { useEditorStore } from '../stores/editor';
 import { useWorkbenchStore } from '../stores/workbench';
+import { useViewerStore } from '../stores/viewer';
 import { shortcutFor, type ShortcutAction } from './shortcuts';
 import { stageActions } from './stage-actions';
 
@@ -28,6 +29,8 @@ export function runShortcut(action: ShortcutAction): void {
     case 'label-right': editor.setLabel(1); break;
     case 'label-left': editor.setLabel(2); break;
     case 'toggle-overlay': editor.toggleOverlay(); break;
+    case 'toggle-info': { const viewer = useViewerStore(); viewer.showInfo = !viewer.showInfo; break; }
+    case 'ruler': editor.tool = 'ruler'; break;
     case 'help': workbench.helpOpen = !workbench.helpOpen; break;
     case 'fit': stage?.fit(); break;
     case 'accept': stage?.accept(); break;

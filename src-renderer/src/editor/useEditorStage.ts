@@ -9,7 +9,7 @@ import { ImagePainter } from './image-painter';
 import { MaskPainter, lungColors } from './mask-painter';
 import { paintUncertainty } from './overlay-painter';
 import { recordFrame } from './frame-timing';
-import { createTools, type EditorTool, type ToolContext, type ToolPointer } from './tools';
+import { createTools, type EditorTool, type ToolContext, type ToolPointer, type ToolPreview } from './tools';
 import { fitViewport, oneToOneViewport, panBy, stageToImage, zoomAt, type Viewport } from './viewport';
 
 type Gesture =
@@ -54,7 +54,10 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
   imageLayer.add(imageNode);
   overlayLayer.add(overlayNode);
   maskLayer.add(maskNode);
-  toolLayer.add(cursor, lasso);
+  const rulerLine = new Konva.Line({ points: [], stroke: '#7f7', strokeWidth: 1.5, strokeScaleEnabled: false, visible: false, listening: false });
+  toolLayer.add(cursor, lasso, rulerLine);
+  /** The ruler's current line and length, for the viewer's label (null when no measurement is shown). */
+  const ruler = shallowRef<Extract<ToolPreview, { kind: 'ruler' }> | null>(null);
 
   const toolContext: ToolContext = {
     get mask() {
@@ -80,6 +83,10 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     commit: (diff, label) => editor.commit(diff, label),
     dirty: (rect) => redrawMask(rect),
     notice: (key) => messages.push('warning', key),
+    get spacingMm() {
+      const spacing = viewer.meta?.spacing;
+      return spacing ? { rowMm: spacing.rowMm, colMm: spacing.colMm } : null;
+    },
   };
 
   function redrawMask(rect: PixelRect | null): void {
@@ -87,6 +94,12 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     if (!mask) return;
     maskPainter.paint(mask, rect);
     maskNode.size({ width: mask.widthPx, height: mask.heightPx });
+    maskLayer.batchDraw();
+  }
+
+  /** The mask layer shows only while the mask open for editing belongs to the film on screen. */
+  function showMaskOfFilm(): void {
+    maskLayer.visible(!!viewer.pixels && editor.session?.imageId === viewer.imageId);
     maskLayer.batchDraw();
   }
 
@@ -161,6 +174,9 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
       lasso.closed(preview.closed);
       lasso.stroke(preview.erase ? '#f55' : '#ff0');
     }
+    rulerLine.visible(preview?.kind === 'ruler');
+    if (preview?.kind === 'ruler') rulerLine.points([preview.from.x, preview.from.y, preview.to.x, preview.to.y]);
+    ruler.value = preview?.kind === 'ruler' ? { ...preview } : null;
     toolLayer.batchDraw();
   }
 
@@ -280,7 +296,13 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
 
   function showImage(): void {
     const pixels = viewer.pixels;
-    if (!pixels) return;
+    // No pixels (loading another film, or it failed): nothing of the previous patient stays on screen.
+    imageNode.visible(!!pixels);
+    showMaskOfFilm();
+    if (!pixels) {
+      imageLayer.batchDraw();
+      return;
+    }
     imagePainter.setImage(pixels);
     imageNode.size({ width: pixels.widthPx, height: pixels.heightPx });
     overlayNode.size({ width: pixels.widthPx, height: pixels.heightPx });
@@ -291,7 +313,10 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
   watch(() => viewer.pixels, showImage);
   watch(() => [viewer.window, viewer.invert], scheduleImageRender, { deep: true });
   watch(viewport, applyViewport, { deep: true });
-  watch(() => editor.session, () => redrawMask(null));
+  watch(() => editor.session, () => {
+    showMaskOfFilm();
+    redrawMask(null);
+  });
   watch(() => editor.opacity, (opacity) => maskNode.opacity(opacity), { immediate: true });
   watch(() => editor.view, (view) => {
     maskNode.visible(view !== 'hidden');
@@ -321,5 +346,5 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     rejectGesture();
   });
 
-  return { viewport, pointerImage, stage, fit, oneToOne, zoom, acceptGesture, rejectGesture };
+  return { viewport, pointerImage, stage, ruler, fit, oneToOne, zoom, acceptGesture, rejectGesture };
 }

@@ -36,7 +36,8 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** Shows a failed call: `key` says what was attempted, the error's reason says why it failed. */
   function failure(key: string, error: SerializedError, options: { retry?: () => void } = {}): number {
-    return push('error', key, { reason: error.reason, code: error.code }, options);
+    const connection = error.details?.connection;
+    return push('error', key, { reason: error.reason, code: typeof connection === 'string' ? `connection-${connection}` : error.code }, options);
   }
 
   function dismiss(id: number): void {

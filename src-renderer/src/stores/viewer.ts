@@ -38,6 +38,8 @@ export const useViewerStore = defineStore('viewer', () => {
   const loading = ref(false);
   const window = ref<DisplayWindow>({ center: 128, width: 256 });
   const invert = ref(false);
+  /** Patient/date, orientation markers and scale bar over the film (key I). */
+  const showInfo = ref(true);
   const loadError = ref<string | null>(null);
   const presets = computed(() => windowPresets(meta.value, pixels.value));
   /** The file's own first window when it was passed over for not fitting the pixel values (still in presets). */
@@ -47,6 +49,12 @@ export const useViewerStore = defineStore('viewer', () => {
   /** Loads metadata and pixels; a newer load wins over one still in flight. */
   async function load(id: string): Promise<boolean> {
     const token = ++loadToken;
+    if (imageId.value !== id) {
+      // Another film: the previous one leaves the screen at once, never lingers beside a new selection.
+      meta.value = null;
+      pixels.value = null;
+      skippedFileWindow.value = null;
+    }
     imageId.value = id;
     loading.value = true;
     loadError.value = null;
@@ -114,5 +122,5 @@ export const useViewerStore = defineStore('viewer', () => {
     loading.value = false;
   }
 
-  return { imageId, meta, pixels, loading, loadError, window, invert, presets, skippedFileWindow, load, resetWindow, applyPreset, setWindow, toggleInvert, setSpacing, unload };
+  return { imageId, meta, pixels, loading, loadError, window, invert, showInfo, presets, skippedFileWindow, load, resetWindow, applyPreset, setWindow, toggleInvert, setSpacing, unload };
 });

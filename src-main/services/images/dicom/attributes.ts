@@ -117,6 +117,16 @@ function compact<T extends Record<string, unknown>>(value: T): T | undefined {
   return entries.length > 0 ? (Object.fromEntries(entries) as T) : undefined;
 }
 
+/** Patient Orientation and Image Orientation (Patient), for the viewer's orientation markers. */
+function readOrientation(dataSet: DataSet): ImageMeta['orientation'] {
+  const patient = (dicomString(dataSet, 'x00200020') ?? '').split('\\').map((part) => part.trim());
+  const cosines = decimalValues(dataSet, 'x00200037');
+  return compact({
+    patientOrientation: patient.length === 2 && patient.every(Boolean) ? [patient[0], patient[1]] as [string, string] : undefined,
+    imageOrientation: cosines.length === 6 && cosines.every(Number.isFinite) ? cosines : undefined,
+  });
+}
+
 /**
  * Builds the metadata the viewer and the metadata panel show: size, photometric, spacing with its
  * source, window presets and VOI LUT, patient/study/series essentials decoded with the file's
@@ -159,6 +169,7 @@ export function readDicomMeta(dataSet: DataSet, module: PixelModule, transferSyn
     }),
     series: compact({ description: text.raw('x0008103e'), bodyPart: text.first('x00180015') }),
     spacing,
+    orientation: readOrientation(dataSet),
     windows: windowPresets(dataSet, text),
     voiLut: voi ? { firstValue: voi.firstValue, bits: voi.bits, table: Array.from(voi.table) } : null,
   };

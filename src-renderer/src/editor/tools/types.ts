@@ -3,7 +3,7 @@ import type { MaskDiff } from '../../../../src-shared/mask/diff';
 import type { ImagePoint, PixelRect } from '../../../../src-shared/mask/types';
 
 /** The interactive tools; one-shot commands (fill holes, swap...) live in ./commands. */
-export type ToolId = 'brush' | 'eraser' | 'smart-brush' | 'lasso-fill' | 'lasso-erase' | 'flood-fill';
+export type ToolId = 'brush' | 'eraser' | 'smart-brush' | 'lasso-fill' | 'lasso-erase' | 'flood-fill' | 'ruler';
 
 /** A pointer event already converted to continuous image coordinates (pixel (x, y) covers [x, x+1)). */
 export interface ToolPointer extends ImagePoint {
@@ -36,6 +36,8 @@ export interface ToolContext {
    * Erasing always erases what is under the eraser: an eraser that silently skips pixels looks broken.
    */
   protectOtherLabels: boolean;
+  /** The film's mm per pixel (rows, columns), for the ruler; null or absent without a spacing. */
+  spacingMm?: { rowMm: number; colMm: number } | null;
   /** Tells the user why a gesture did nothing (an i18n key such as 'tools.fillLeaks'); optional in tests. */
   notice?(key: string): void;
   /** Records a finished edit (one undo step) under a user-visible name such as "Brush". */
@@ -47,7 +49,8 @@ export interface ToolContext {
 /** What the tool layer should draw while a tool is active. */
 export type ToolPreview =
   | { kind: 'circle'; centre: ImagePoint; radiusPx: number }
-  | { kind: 'polyline'; points: readonly ImagePoint[]; closed: boolean; erase: boolean };
+  | { kind: 'polyline'; points: readonly ImagePoint[]; closed: boolean; erase: boolean }
+  | { kind: 'ruler'; from: ImagePoint; to: ImagePoint; lengthPx: number; lengthMm: number | null };
 
 /** The pointer cursor the stage shows over the image. */
 export type ToolCursor = { kind: 'circle'; radiusPx: number; role: 'paint' | 'erase'; label: number } | { kind: 'crosshair' };

@@ -225,3 +225,19 @@ describe('commands', () => {
     expect(h.history.canUndo).toBe(false);
   });
 });
+
+describe('ruler', () => {
+  it('measures in mm with the row and column spacing, in px without, and never edits the mask', () => {
+    const h = harness(blank, { spacingMm: { rowMm: 0.5, colMm: 0.2 } });
+    const ruler = createTools().ruler;
+    drag(ruler, h.ctx, [[0, 0], [3, 4]]);
+    expect(ruler.preview?.()).toMatchObject({ kind: 'ruler', lengthPx: 5, lengthMm: expect.closeTo(Math.hypot(0.6, 2), 6) });
+    expect(h.commits).toHaveLength(0);
+    expect(h.show()).toBe(ascii(blank));
+    const plain = harness(blank);
+    drag(ruler, plain.ctx, [[1, 1], [4, 5]]);
+    expect(ruler.preview?.()).toMatchObject({ lengthPx: 5, lengthMm: null });
+    ruler.reject?.();
+    expect(ruler.preview?.()).toBeNull();
+  });
+});

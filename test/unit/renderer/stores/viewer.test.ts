@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { mount } from '@vue/test-utils';
+import type { ImageMeta, ImagePixels, Result } from '../../../../src-shared/api';
+import { useViewerStore } from '../../../../src-renderer/src/stores/viewer';
+import { useMessagesStore } from '../../../../src-renderer/src/stores/messages';
+import { diagnoseConnection } from '../../../../src-renderer/src/api/client';
+import ToastList from '../../../../src-renderer/src/components/ToastList.vue';
+import { createPleuraI18n } from '../../../../src-renderer/src/i18n';
+import { fakeApi, installStores, ok } from '../fake-api';
+
+const twelveBit = (): ImagePixels => ({ widthPx: 64, heightPx: 64, channels: 1, data: Uint16Array.from({ length: 4096 }, (_, i) => i), min: 0, max: 4095, invert: false });
+const meta = (imageId: string, windows: ImageMeta['windows']): ImageMeta => ({ imageId, kind: 'dicom', widthPx: 64, heightPx: 64, frames: 1, photometric: 'MONOCHROME2', bitsStored: 12, spacing: null, windows });
+
+describe('viewer store', () => {
+  it('a film whose own window does not fit opens with the automatic one and says which it passed over', async () => {
+    const wide = { center: 15000, width: 30000, name: 'file' };
+    const { api } = fakeApi({ images: { meta: (id: string) => ok(meta(id, [wide])), pixels: () => ok(twelveBit()) } });
+    installStores(api);
+    const viewer = useViewerStore();
+    expect(await viewer.load('a')).toBe(true);
+    expect(viewer.skippedFileWindow).toEqual(wide);
+    expect(viewer.window.width).toBeLessThan(4200);
+    expect(viewer.presets.map((p) => p.name)).toContain('file');
+  });
+
+  it('the previous film leaves the screen as soon as another is selected, even if that load hangs', async () => {
+    let release: (value: Result<ImagePixels>) => void = () => undefined;
+    const { api } = fakeApi({
+      images: {
+        meta: (id: string) => ok(meta(id, [])),
+        pixels: (id: string) => (id === 'a' ? ok(twelveBit()) : new Promise<Result<ImagePixels>>((resolve) => (release = resolve))),
+      },
+    });
+    installStores(api);
+    const viewer = useViewerStore();
+    await viewer.load('a');
+    expect(viewer.pixels).not.toBeNull();
+    const pending = viewer.load('b');
+    expect(viewer.imageId).toBe('b');
+    expect(viewer.pixels).toBeNull();
+    expect(viewer.meta).toBeNull();
+    release({ ok: false, code: 'io', reason: 'gone' });
+    expect(await pending).toBe(false);
+    expect(viewer.pixels).toBeNull();
+  });
+});
+
+describe('a lost serve-mode connection', () => {
+  it('tells a restarted server (token refused) from one that does not answer', async () => {
+    expect(await diagnoseConnection('http://127.0.0.1:1/?token=old', async () => ({ status: 403 }))).toBe('restarted');
+    expect(await diagnoseConnection('http://127.0.0.1:1/?token=old', async () => { throw new TypeError('Failed to fetch'); })).toBe('unreachable');
+  });
+
+  it('is shown as a restart in the UI language, not as a network or disk error', () => {
+    const pinia = installStores(fakeApi().api);
+    useMessagesStore().failure('errors.imageLoad', { code: 'io', reason: 'The Pleura server was restarted.', details: { connection: 'restarted' } });
+    const wrapper = mount(ToastList, { global: { plugins: [pinia, createPleuraI18n({ locale: 'ru' })] } });
+    expect(wrapper.text()).toContain('сервер Pleura перезапущен');
+    expect(wrapper.text()).not.toContain('ошибка чтения');
+  });
+});
