@@ -35,31 +35,69 @@ export function robustWindow(pixels: ImagePixels): WindowPreset {
 
 /** A file window whose values the image fills less than this share of is not a window for this image. */
 const MIN_WINDOW_COVERAGE = 0.25;
+/** A file window this many times wider than the anatomy's own range ({@link contentWindow}) looks washed out. */
+export const MAX_WINDOW_WIDTH_RATIO = 1.8;
 
 /**
- * Whether a file's window suits the pixel values actually present: the image's own range (0.5-99.5 %
- * percentiles, see {@link robustWindow}) must fill at least a quarter of the window. A C15000/W30000
- * preset on a 12-bit film leaves the whole image in the bottom 14 % of the greys (washed out), and a
- * window beside the values shows a blank film; a window narrower than the values (a lung window) is fine.
+ * Whether a file's window suits the pixel values actually present: the image's range (by default its
+ * 0.5-99.5 % percentiles, see {@link robustWindow}) must fill at least a quarter of the window, and with
+ * `maxWidthRatio` the window may be at most that many times wider than the range. A C15000/W30000 preset
+ * on a film whose anatomy spans 14 000 values leaves it in a few greys (washed out); a window beside the
+ * values shows a blank film; a window narrower than the values (a lung window) is fine.
  */
-export function windowFitsPixels(preset: Pick<WindowPreset, 'center' | 'width'>, pixels: ImagePixels, range: Pick<WindowPreset, 'center' | 'width'> = robustWindow(pixels)): boolean {
+export function windowFitsPixels(
+  preset: Pick<WindowPreset, 'center' | 'width'>,
+  pixels: ImagePixels,
+  range: Pick<WindowPreset, 'center' | 'width'> = robustWindow(pixels),
+  options: { maxWidthRatio?: number } = {},
+): boolean {
   if (!(preset.width > 0) || !Number.isFinite(preset.center)) return false;
   const low = Math.max(preset.center - preset.width / 2, range.center - range.width / 2);
   const high = Math.min(preset.center + preset.width / 2, range.center + range.width / 2);
-  return (high - low) / preset.width >= MIN_WINDOW_COVERAGE;
+  if ((high - low) / preset.width < MIN_WINDOW_COVERAGE) return false;
+  return options.maxWidthRatio === undefined || preset.width <= options.maxWidthRatio * range.width;
 }
 
 /**
- * The window an image opens with: the first preset from the file that fits its pixel values
- * ({@link windowFitsPixels}), else min/max for images with at most 256 distinct levels (8-bit images
- * need no stretching), else {@link robustWindow}. Presets that do not fit stay selectable in the viewer.
+ * The display window of the anatomy: the 1st to 99th percentile of the central 60 % of the film (every
+ * other pixel), so the collimator, the direct-exposure background and burnt-in labels at the edges do
+ * not widen it. What the viewer's "Auto" window is; the model's input keeps {@link robustWindow}.
+ */
+export function contentWindow(pixels: ImagePixels): WindowPreset {
+  const { widthPx, heightPx, data, channels } = pixels;
+  if (channels !== 1 || !(pixels.max > pixels.min) || widthPx < 10 || heightPx < 10) return { ...robustWindow(pixels), source: 'auto' };
+  const values: number[] = [];
+  for (let y = Math.floor(heightPx * 0.2); y < Math.ceil(heightPx * 0.8); y += 2) {
+    for (let x = Math.floor(widthPx * 0.2); x < Math.ceil(widthPx * 0.8); x += 2) values.push(data[y * widthPx + x]);
+  }
+  const sorted = Float64Array.from(values).sort();
+  const low = sorted[Math.floor(0.01 * (sorted.length - 1))];
+  const high = sorted[Math.floor(0.99 * (sorted.length - 1))];
+  if (!(high > low)) return { ...robustWindow(pixels), source: 'auto' };
+  return { center: (low + high) / 2, width: high - low, name: 'Auto (anatomy, 1-99 %)', fn: 'LINEAR', source: 'auto' };
+}
+
+/**
+ * The window the viewer opens a film with: the first file preset that fits the anatomy
+ * ({@link windowFitsPixels} against {@link contentWindow}, at most {@link MAX_WINDOW_WIDTH_RATIO} wider),
+ * else min/max for 8-bit ranges, else the anatomy's own window. Presets that do not fit stay selectable.
+ */
+export function displayWindow(meta: Pick<ImageMeta, 'windows'>, pixels: ImagePixels): WindowPreset {
+  const content = contentWindow(pixels);
+  const fitting = meta.windows.find((preset) => windowFitsPixels(preset, pixels, content, { maxWidthRatio: MAX_WINDOW_WIDTH_RATIO }));
+  if (fitting) return fitting;
+  if (pixels.max - pixels.min <= 255) return minMaxWindow(pixels);
+  return content;
+}
+
+/**
+ * The window a model and a thumbnail use: the first preset from the file, else min/max for images with
+ * at most 256 distinct levels (8-bit images need no stretching), else {@link robustWindow}. The viewer
+ * opens films with {@link displayWindow}, which also passes over file windows that do not suit them;
+ * the model's input stays as it was trained.
  */
 export function defaultWindow(meta: Pick<ImageMeta, 'windows'>, pixels: ImagePixels): WindowPreset {
-  if (meta.windows.length > 0) {
-    const range = robustWindow(pixels);
-    const fitting = meta.windows.find((preset) => windowFitsPixels(preset, pixels, range));
-    if (fitting) return fitting;
-  }
+  if (meta.windows.length > 0) return meta.windows[0];
   if (pixels.max - pixels.min <= 255) return minMaxWindow(pixels);
   return robustWindow(pixels);
 }

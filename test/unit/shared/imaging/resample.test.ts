@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resampleBilinear, resizeNearest } from '../../../../src-shared/imaging/resample';
-import { defaultWindow, robustWindow, toGrey8, windowFitsPixels } from '../../../../src-shared/imaging/defaults';
+import { contentWindow, defaultWindow, displayWindow, robustWindow, toGrey8, windowFitsPixels } from '../../../../src-shared/imaging/defaults';
 import type { ImagePixels } from '../../../../src-shared/api/images';
 
 describe('resampleBilinear', () => {
@@ -85,15 +85,43 @@ describe('file windows that do not fit the pixels', () => {
     const beside = { center: 9000, width: 1000, name: 'beside', fn: 'LINEAR' as const };
     expect(windowFitsPixels(wide, twelveBit())).toBe(false);
     expect(windowFitsPixels(beside, twelveBit())).toBe(false);
-    expect(defaultWindow({ windows: [wide, beside] }, twelveBit())).toMatchObject({ source: 'auto' });
+    expect(displayWindow({ windows: [wide, beside] }, twelveBit())).toMatchObject({ source: 'auto' });
+    // The model's input is not changed by this: it keeps the file's window.
+    expect(defaultWindow({ windows: [wide, beside] }, twelveBit())).toBe(wide);
   });
 
   it('keeps a fitting preset, also a narrow one, and the first fitting one after a bad one', () => {
     const fitting = { center: 2048, width: 4096, name: 'full', fn: 'LINEAR' as const };
     const narrow = { center: 1000, width: 400, name: 'lung', fn: 'LINEAR' as const };
     const wide = { center: 15000, width: 30000, name: 'file', fn: 'LINEAR' as const };
-    expect(defaultWindow({ windows: [fitting] }, twelveBit())).toBe(fitting);
-    expect(defaultWindow({ windows: [narrow] }, twelveBit())).toBe(narrow);
-    expect(defaultWindow({ windows: [wide, narrow] }, twelveBit())).toBe(narrow);
+    expect(windowFitsPixels(fitting, twelveBit())).toBe(true);
+    expect(displayWindow({ windows: [narrow] }, twelveBit())).toBe(narrow);
+    expect(displayWindow({ windows: [wide, narrow] }, twelveBit())).toBe(narrow);
+  });
+});
+
+describe('the display window of a film', () => {
+  /** 100x100: a 20-pixel frame of direct exposure (value 0) around anatomy spanning 3000..16000. */
+  const film = (): ImagePixels => {
+    const data = new Uint16Array(100 * 100);
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) {
+      const inside = x >= 20 && x < 80 && y >= 20 && y < 80;
+      data[y * 100 + x] = inside ? 3000 + Math.round(((x - 20) * 60 + (y - 20)) / 3600 * 13000) : 26000;
+    }
+    return { widthPx: 100, heightPx: 100, channels: 1, data, min: 3000, max: 26000, invert: true };
+  };
+
+  it('is the anatomy\'s range, not widened by the frame', () => {
+    const auto = contentWindow(film());
+    expect(auto.center - auto.width / 2).toBeGreaterThan(3000);
+    expect(auto.center + auto.width / 2).toBeLessThan(16100);
+    expect(auto.source).toBe('auto');
+  });
+
+  it('passes over a C15000/W30000 file window (more than 1.8x the anatomy) and keeps one that fits', () => {
+    const wide = { center: 15000, width: 30000, name: 'file', fn: 'LINEAR' as const };
+    const fitting = { center: 9500, width: 14000, name: 'fits', fn: 'LINEAR' as const };
+    expect(displayWindow({ windows: [wide] }, film()).source).toBe('auto');
+    expect(displayWindow({ windows: [wide, fitting] }, film())).toBe(fitting);
   });
 });
