@@ -9,6 +9,8 @@ export interface ModelVersion {
   active: boolean;
   builtIn: boolean;
   sizeBytes: number;
+  /** The version's scores on the validation set it was last compared on (the same set as the version it was compared with). */
+  validation?: { set: string; dice: number; iou: number };
 }
 
 /** The model registry. */

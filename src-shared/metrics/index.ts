@@ -5,3 +5,4 @@
 export * from './overlap';
 export * from './boundary';
 export * from './measurements';
+export * from './film-check';

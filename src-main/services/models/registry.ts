@@ -57,8 +57,8 @@ export function getModelRegistry(ctx: AppContext): ModelRegistry {
   return service(ctx, 'models.registry', () => createRegistry(ctx));
 }
 
-function toVersion(v: StoredVersion, activeKey: string | null): ModelVersion {
-  return { key: v.key, manifest: v.manifest, active: v.key === activeKey, builtIn: v.builtIn, sizeBytes: v.sizeBytes };
+function toVersion(v: StoredVersion, activeKey: string | null, validation?: ModelVersion['validation']): ModelVersion {
+  return { key: v.key, manifest: v.manifest, active: v.key === activeKey, builtIn: v.builtIn, sizeBytes: v.sizeBytes, ...(validation ? { validation } : {}) };
 }
 
 function toResolved(v: StoredVersion): ResolvedModel {
@@ -107,7 +107,8 @@ function createRegistry(ctx: AppContext): ModelRegistry {
     async list() {
       const versions = await all();
       const active = await activeOf(versions);
-      return versions.map((v) => toVersion(v, active?.key ?? null));
+      const { validations } = await readState(versionsDir());
+      return versions.map((v) => toVersion(v, active?.key ?? null, validations[v.key]));
     },
     async active() {
       const active = await activeOf(await all());

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ImageMeta, ImagePixels, WindowPreset } from '../../../src-shared/api';
-import { defaultWindow, minMaxWindow, type DisplayWindow } from '../../../src-shared/imaging';
+import { contentWindow, displayWindow, minMaxWindow, type DisplayWindow } from '../../../src-shared/imaging';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 
@@ -11,7 +11,7 @@ export type { DisplayWindow };
 export function windowPresets(meta: ImageMeta | null, pixels: ImagePixels | null): WindowPreset[] {
   const presets: WindowPreset[] = [...(meta?.windows ?? [])];
   if (pixels) {
-    const automatic = defaultWindow({ windows: [] }, pixels);
+    const automatic = pixels.max - pixels.min <= 255 ? minMaxWindow(pixels) : contentWindow(pixels);
     const full = minMaxWindow(pixels);
     presets.push(automatic);
     if (automatic.center !== full.center || automatic.width !== full.width) presets.push(full);
@@ -80,10 +80,10 @@ export const useViewerStore = defineStore('viewer', () => {
     }
   }
 
-  /** The window the image opens with (src-shared/imaging's defaultWindow: file preset, else automatic). */
+  /** The window the film opens with (src-shared/imaging's displayWindow: a fitting file preset, else automatic). */
   function resetWindow(): void {
     if (!meta.value || !pixels.value) return;
-    const chosen = defaultWindow(meta.value, pixels.value);
+    const chosen = displayWindow(meta.value, pixels.value);
     const first = meta.value.windows[0] ?? null;
     skippedFileWindow.value = first && chosen !== first && !meta.value.windows.includes(chosen) ? first : null;
     applyPreset(chosen);
