@@ -124,7 +124,11 @@ export function loadSegWithDcmjs(segBytes: Uint8Array, filmBytes: Uint8Array): U
       if (id !== imageId) return undefined;
       if (type === 'sopCommonModule') return { sopInstanceUID: film.SOPInstanceUID, sopClassUID: film.SOPClassUID };
       if (type === 'generalSeriesModule') return { seriesInstanceUID: film.SeriesInstanceUID, modality: film.Modality };
-      if (type === 'imagePixelModule' || type === 'imagePlaneModule') return { rows: film.Rows, columns: film.Columns };
+      if (type === 'imagePixelModule') return { rows: film.Rows, columns: film.Columns };
+      if (type === 'imagePlaneModule') {
+        const iop = (film.ImageOrientationPatient as number[] | undefined) ?? [1, 0, 0, 0, 1, 0];
+        return { rows: film.Rows, columns: film.Columns, rowCosines: iop.slice(0, 3), columnCosines: iop.slice(3, 6), imagePositionPatient: film.ImagePositionPatient, frameOfReferenceUID: film.FrameOfReferenceUID };
+      }
       return undefined;
     },
   };

@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, readdir } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { ProjectStore } from '../../src-main/services/project/store';
 import { exportProject } from '../../src-main/services/export/export';
 import { readDicom, unpackFrame } from '../../src-main/services/export/dicom-seg';
 import { decodeImage } from '../../src-main/services/images/decode';
 import type { LabelMask } from '../../src-shared/api/masks';
 import type { ExportReport } from '../../src-shared/api/project';
-import { createMixedProject, phi } from '../helpers/mixed-project';
+import { chestWithPhi, createMixedProject, phi, stripeMask } from '../helpers/mixed-project';
+import { ProjectStore } from '../../src-main/services/project/store';
+import { importFiles } from '../../src-main/services/project/import';
+import { writeDicom } from '../../src-main/services/export/dicom-io';
 import { dciodvfyErrors, hasDciodvfy, loadSegWithDcmjs } from '../helpers/downstream';
 import { tempDir } from '../unit/main/project/helpers';
 
@@ -143,5 +145,32 @@ describe('project export: DICOM SEG of a mixed project', () => {
       same++;
     }
     expect(same).toBe(2);
+  });
+
+  it('carries a film\'s Frame of Reference, with the plane functional groups, only when it has patient geometry', async () => {
+    const { dataset } = await chestWithPhi();
+    for (const key of ['InstanceCreationDate', 'InstanceCreationTime', 'AcquisitionDate', 'AcquisitionTime']) delete dataset[key]; // invalid in the fixture
+    const film = { ...dataset, FrameOfReferenceUID: '1.2.826.0.1.3680043.8.498.1', ImagePositionPatient: [-200, -180, 0], ImageOrientationPatient: [1, 0, 0, 0, 1, 0], PositionReferenceIndicator: '' };
+    const other = await ProjectStore.create(join(dir, 'geometry'));
+    try {
+      const [record] = (await importFiles(other, [{ name: 'geometry.dcm', bytes: new Uint8Array(writeDicom(film)) }])).imported;
+      const mask = stripeMask(440, 440, 3);
+      await other.saveRevision(record.id, mask);
+      for (const deidentify of [false, true]) {
+        const report = await exportProject(other, { format: 'dicom-seg', outDir: join(dir, `geometry-${deidentify}`), approvedOnly: false, deidentify });
+        const segPath = report.files.find((f) => f.endsWith('.seg.dcm'))!;
+        if (hasDciodvfy) expect(dciodvfyErrors(segPath)).toEqual([]);
+        const segBytes = new Uint8Array(await readFile(segPath));
+        const seg = readDicom(segBytes);
+        const filmBytes = deidentify ? new Uint8Array(await readFile(segPath.replace(/\.seg\.dcm$/, '.dcm'))) : await other.readImageBytes(record.id);
+        expect(seg.FrameOfReferenceUID).toBe(readDicom(filmBytes).FrameOfReferenceUID);
+        expect(seg).toHaveProperty('PositionReferenceIndicator');
+        expect(seqItem(seqItem(seg.PerFrameFunctionalGroupsSequence).PlanePositionSequence).ImagePositionPatient).toEqual([-200, -180, 0]);
+        const labelmap = loadSegWithDcmjs(segBytes, filmBytes);
+        expect(labelmap.every((v, i) => v === mask.data[i])).toBe(true);
+      }
+    } finally {
+      await other.close();
+    }
   });
 });

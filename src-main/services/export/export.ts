@@ -30,6 +30,11 @@ export interface ExportSource {
   appendAudit?(action: 'export' | 'pseudonym-key', detail: Record<string, unknown>): Promise<unknown>;
 }
 
+/** Whether the export can be recorded in the project's log. */
+export function canLog(source: ExportSource): boolean {
+  return !!source.appendAudit && !source.readOnly;
+}
+
 /** One image to export with its latest mask and the name its files get. */
 export interface ExportItem {
   image: StoredImage;
@@ -75,7 +80,7 @@ export async function exportProject(source: ExportSource, options: ExportOptions
   await mkdir(outDir, { recursive: true }).catch((error: unknown) => {
     throw ioFailure(error, outDir);
   });
-  const report: ExportReport = { format: options.format, outDir, files: [], skipped: [], exported: 0, audited: !!source.appendAudit };
+  const report: ExportReport = { format: options.format, outDir, files: [], skipped: [], exported: 0, audited: canLog(source) };
   const skip = (image: { id: string; name?: string }, kind: ExportSkipKind, reason: string) => report.skipped.push({ imageId: image.id, ...(image.name ? { name: image.name } : {}), kind, reason });
   const approvedOnly = options.approvedOnly ?? true;
   const pseudonyms = options.deidentify ? await Pseudonyms.load(source) : null;
@@ -149,7 +154,7 @@ export async function exportProject(source: ExportSource, options: ExportOptions
   }
   control.progress?.(1);
   // A read-only project (full or read-only disk) still exports elsewhere; only its audit entry cannot be written.
-  if (!source.readOnly) await source.appendAudit?.('export', { format: options.format, outDir, files: report.files.length, exported: report.exported, skipped: report.skipped.length, deidentified: !!options.deidentify, approvedOnly });
+  if (canLog(source)) await source.appendAudit?.('export', { format: options.format, outDir, files: report.files.length, exported: report.exported, skipped: report.skipped.length, deidentified: !!options.deidentify, approvedOnly });
   return report;
 }
 

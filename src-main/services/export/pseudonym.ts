@@ -3,7 +3,7 @@ import { link, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure } from '../project/durable';
-import type { ExportSource } from './export';
+import { canLog, type ExportSource } from './export';
 
 /** The project's pseudonym key: inside the project folder, never written into an export. */
 export const pseudonymKeyFile = 'pseudonym-key.json';
@@ -35,8 +35,8 @@ export class Pseudonyms {
     const path = join(source.path, pseudonymKeyFile);
     const existing = await readKey(path);
     if (existing) return new Pseudonyms(existing);
-    if (!source.appendAudit) {
-      throw new PleuraError('conflict', 'This project has no pseudonym key yet and is open in another Pleura process: run the first de-identified export from there (or close it), so the key is created and logged.');
+    if (!canLog(source) || !source.appendAudit) {
+      throw new PleuraError('conflict', 'This project has no pseudonym key yet and cannot record one now (it is open in another Pleura process, or read-only): run the first de-identified export where the project is open for writing, so the key is created and logged.');
     }
     const file: KeyFile = { format: 'pleura-pseudonym-key', formatVersion: 1, createdAt: new Date().toISOString(), key: randomBytes(32).toString('base64') };
     const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
