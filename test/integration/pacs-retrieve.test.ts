@@ -4,11 +4,13 @@ import { ProjectStore } from '../../src-main/services/project/store';
 import { DicomWebClient, type DicomWebTarget } from '../../src-main/services/pacs/dicomweb';
 import { listStudySeries, searchStudies } from '../../src-main/services/pacs/study';
 import { retrieveStudy } from '../../src-main/services/pacs/retrieve';
+import { sendResults } from '../../src-main/services/pacs/send';
+import { importFiles } from '../../src-main/services/project/import';
 import { PleuraError } from '../../src-shared/api/result';
 import { freePort, orthancAvailable, startOrthanc, type OrthancServer } from '../helpers/orthanc';
 import { makeTestStudy, type TestStudy } from '../helpers/pacs-study';
 import { startFaultyProxy } from '../helpers/tcp-proxy';
-import { tempDir } from '../unit/main/project/helpers';
+import { grayPng, patternMask, tempDir } from '../unit/main/project/helpers';
 
 const target = (url: string, extra: Partial<DicomWebTarget> = {}): DicomWebTarget => ({ qidoUrl: url, wadoUrl: url, stowUrl: url, auth: { kind: 'none' }, timeoutMs: 20_000, ...extra });
 
@@ -119,6 +121,31 @@ describe.skipIf(!orthancAvailable())('PACS query and retrieve against Orthanc', 
       expect(new Set(store.listImages().map((i) => i.pacs!.sopInstanceUid)).size).toBe(4);
     } finally {
       await proxy.stop();
+      await store.close();
+    }
+  });
+
+  it('sends the SEG alone (format dicom-seg) into the film\'s study, and skips a film without a mask or a DICOM source', async () => {
+    const store = await ProjectStore.create(join(dir, 'send-seg'));
+    try {
+      const retrieved = await retrieveStudy(client, orthanc.dicomWebUrl, store, { studyInstanceUid: other.studyInstanceUid });
+      const filmId = retrieved.imported[0].imageId;
+      await store.saveRevision(filmId, patternMask(440, 440, 2), { source: { kind: 'model', modelId: 'unet', modelVersion: '1' } });
+      const raster = (await importFiles(store, [{ name: 'film.png', bytes: await grayPng(64, 64, 1) }])).imported[0];
+      await store.saveRevision(raster.id, patternMask(64, 64, 1));
+      const bare = (await importFiles(store, [{ name: 'no-mask.png', bytes: await grayPng(64, 64, 2) }])).imported[0];
+      const report = await sendResults(client, orthanc.dicomWebUrl, store, { format: 'dicom-seg', imageIds: [filmId, raster.id, bare.id] });
+      expect(report.sent.map((s) => s.imageId)).toEqual([filmId]);
+      expect(report.skipped.map((s) => s.imageId)).toEqual([raster.id, bare.id]);
+      expect(report.skipped[0].reason).toMatch(/raster/i);
+      expect(report.skipped[1].reason).toMatch(/no mask/i);
+      const inStudy = await listStudySeries(client, other.studyInstanceUid, new Map());
+      const kinds = inStudy.flatMap((s) => s.instances.map((i) => i.skip));
+      expect(kinds.filter((k) => k === 'seg')).toHaveLength(1);
+      expect(kinds.filter((k) => k === 'sr')).toHaveLength(0);
+      const audit = await store.audit({ imageId: filmId });
+      expect(audit.find((e) => e.action === 'export' && e.detail.pacs)?.detail.pacs).toMatchObject({ segSopInstanceUid: report.sent[0].segSopInstanceUid, sent: 'dicom-seg' });
+    } finally {
       await store.close();
     }
   });
