@@ -2,6 +2,7 @@ import type { CliGroup } from '../../command';
 import { projectImportCommand } from './import';
 import { projectPredictCommand } from './predict';
 import { projectStatusCommand } from './status';
+import { projectVerifyCommand } from './verify';
 
 /**
  * `pleura project ...`: work on a project folder headless. Each subcommand lives in its own file in
@@ -9,6 +10,6 @@ import { projectStatusCommand } from './status';
  */
 export const projectCommand: CliGroup = {
   name: 'project',
-  summary: 'Work on a project folder (import, predict, status)',
-  subcommands: [projectImportCommand, projectPredictCommand, projectStatusCommand],
+  summary: 'Work on a project folder (import, predict, status, verify)',
+  subcommands: [projectImportCommand, projectPredictCommand, projectStatusCommand, projectVerifyCommand],
 };

@@ -1,12 +1,12 @@
-import type { CliCommand } from '../command';
-import { UsageError } from '../command';
-import { verifyProject } from '../../services/project/verify';
+import type { CliCommand } from '../../command';
+import { UsageError } from '../../command';
+import { verifyProject } from '../../../services/project/verify';
 
-export const projectCommand: CliCommand = {
-  name: 'project',
-  summary: 'Check a project folder for damage (pleura project verify DIR)',
+export const projectVerifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'Check a project folder for damage; changes nothing',
   usage: [
-    'pleura project verify DIR',
+    'pleura project verify DIR [--json]',
     '',
     '  verify DIR   check every log record, the snapshot, every mask revision and copied image;',
     '               changes nothing. Exit 0 when intact, 1 with a report of what is damaged and how',
@@ -15,8 +15,8 @@ export const projectCommand: CliCommand = {
   options: {},
   allowPositionals: true,
   async run({ positionals }, io) {
-    const [action, dir, ...rest] = positionals;
-    if (action !== 'verify' || !dir || rest.length) throw new UsageError('Usage: pleura project verify DIR');
+    const [dir, ...rest] = positionals;
+    if (!dir || rest.length) throw new UsageError('Give exactly one project DIR.');
     const report = await verifyProject(dir);
     if (io.json) io.result(report);
     else {
