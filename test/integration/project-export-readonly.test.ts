@@ -94,4 +94,15 @@ describe('export while the project is open in another process', () => {
     const cases = async (name: string) => (await readFile(join(dir, name, 'measurements.csv'), 'utf8')).split('\n').slice(1).filter(Boolean).map((l) => l.split(',')[0]).sort();
     expect(await cases('view-csv')).toEqual(await cases('store-csv'));
   });
+
+  it('exits 1 and names the flag when films are refused (burned-in), 0 once they are confirmed', async () => {
+    const args = ['export', project, '--format', 'coco', '--all', '--deidentify'];
+    const refused = await pleura([...args, '--out', join(dir, 'cli-coco-refused')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/refused .*raster film/);
+    expect(refused.stdout).toMatch(/--confirm-burned-in/);
+    const confirmed = await pleura([...args, '--confirm-burned-in', '--out', join(dir, 'cli-coco-confirmed')]);
+    expect(confirmed.code).toBe(0);
+    expect((await readdir(join(dir, 'cli-coco-confirmed', 'images'))).length).toBe(2);
+  }, 120_000);
 });
