@@ -34,7 +34,7 @@ const cases: [string, () => string, 'info' | 'decode', RegExp | null][] = [
     truncateSync(path, 300 * 2 ** 20);
     return path;
   }, 'info', /MiB, more than Pleura reads/],
-  ['a folder', () => work, 'info', /is a folder, not a regular file/],
+  ['a folder given to decode', () => work, 'decode', /is a folder, not a regular file/],
 ];
 
 const argsOf = (path: string, command: 'info' | 'decode') =>
