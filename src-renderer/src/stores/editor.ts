@@ -9,6 +9,9 @@ import type { ToolId } from '../editor/tools';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 import { useProjectStore } from './project';
+import { useConfirmStore } from './confirm';
+import { approvalWarnings } from '../editor/approval-checks';
+import { createSync } from './editor-sync';
 
 /** One image's mask being edited, with its own undo history; kept in memory until saved. */
 export interface MaskSession {
@@ -20,6 +23,15 @@ export interface MaskSession {
   /** The model's latest prediction, to show how much the user corrected (Dice). */
   prediction: LabelMask | null;
   saveError: string | null;
+  /**
+   * The revision that is current on the server while this session has unsaved edits on an older one
+   * (another client saved, a prediction was confirmed): the user chooses "load the latest" or "keep mine
+   * on top of it". Nothing is saved over it until then.
+   */
+  conflict: MaskRevision | null;
+  /** A save is on its way (change events seen meanwhile are checked again after it). */
+  saving: boolean;
+  recheck: boolean;
 }
 
 export type MaskView = 'fill' | 'contour' | 'hidden';
@@ -37,7 +49,13 @@ export const useEditorStore = defineStore('editor', () => {
   const api = useApi();
   const messages = useMessagesStore();
   const project = useProjectStore();
+  const confirm = useConfirmStore();
   const sessions = new Map<string, MaskSession>();
+  const { syncWithServer, resolveConflict } = createSync({
+    api, sessions, current: () => session.value, loadPrediction: (imageId, loaded) => loadPrediction(imageId, loaded),
+    redraw: (rect) => redraw(rect), bump: () => bump(), save: (target) => saveSession(target, { quiet: false }),
+    loadFailed: (result) => messages.failure('errors.maskLoad', result),
+  });
   const session = shallowRef<MaskSession | null>(null);
   /** Bumped on every committed edit, undo, redo and save: what measurements and buttons react to. */
   const version = ref(0);
@@ -112,7 +130,7 @@ export const useEditorStore = defineStore('editor', () => {
       }
       const loaded = result.value;
       const mask: LabelMask = loaded ? loaded.mask : { widthPx: size.widthPx, heightPx: size.heightPx, data: new Uint8Array(size.widthPx * size.heightPx) };
-      const created: MaskSession = { imageId, mask, history: new EditHistory(), revision: loaded?.revision ?? null, prediction: await loadPrediction(imageId, loaded), saveError: null };
+      const created: MaskSession = { imageId, mask, history: new EditHistory(), revision: loaded?.revision ?? null, prediction: await loadPrediction(imageId, loaded), saveError: null, conflict: null, saving: false, recheck: false };
       sessions.set(imageId, created);
       session.value = created;
       forgetCleanSessions();
@@ -170,10 +188,20 @@ export const useEditorStore = defineStore('editor', () => {
 
   async function saveSession(target: MaskSession, options: { quiet: boolean }): Promise<boolean> {
     if (!target.history.modified) return true;
+    // Nothing goes over a newer revision until the user has chosen (resolveConflict).
+    if (target.conflict) return false;
     const savedVersion = target.history.version;
     // A copy: the user may keep painting while the bytes travel.
     const snapshot: LabelMask = { widthPx: target.mask.widthPx, heightPx: target.mask.heightPx, data: target.mask.data.slice() };
-    const result = await api.masks.save(target.imageId, snapshot, { parentId: target.revision?.id ?? null });
+    target.saving = true;
+    const result = await api.masks.save(target.imageId, snapshot, { parentId: target.revision?.id ?? null }).finally(() => (target.saving = false));
+    if (!result.ok && result.code === 'conflict') {
+      target.conflict = (result.details?.currentRevision as MaskRevision | null | undefined) ?? null;
+      target.saveError = null;
+      messages.push('warning', 'editor.conflict', {});
+      bump();
+      return false;
+    }
     if (!result.ok) {
       target.saveError = result.reason;
       messages.failure('errors.save', result, { retry: () => void saveSession(target, { quiet: false }) });
@@ -188,6 +216,7 @@ export const useEditorStore = defineStore('editor', () => {
     await project.refreshImages();
     if (!options.quiet) messages.push('success', 'editor.saved', {});
     forgetCleanSessions();
+    if (target.recheck) await syncWithServer([target.imageId]);
     return true;
   }
 
@@ -222,6 +251,12 @@ export const useEditorStore = defineStore('editor', () => {
     if (!current.revision) {
       messages.push('warning', 'editor.nothingToApprove', {});
       return false;
+    }
+    // A warning, not a block: an empty lung or a mask far from the model's asks once.
+    const warnings = approvalWarnings(current.mask, current.prediction);
+    if (warnings.length) {
+      const lines = warnings.map((w) => ({ key: `editor.${w.key}`, params: w.params }));
+      if (!(await confirm.ask({ titleKey: 'editor.approveCheckTitle', lines, okKey: 'editor.approveAnyway' }))) return false;
     }
     const approved = await project.setStatus(current.imageId, 'approved', current.revision.id);
     if (approved) messages.push('success', 'editor.approved', {});
@@ -258,9 +293,14 @@ export const useEditorStore = defineStore('editor', () => {
     if (!brushSizeChosen.value) brushRadiusPx.value = defaultBrushRadiusPx(size, spacing);
   }
 
+  // Every open view follows the project: a change elsewhere refreshes or flags the sessions it touches.
+  api.on('project', (event) => {
+    if (event.kind === 'changed' && event.imageIds) void syncWithServer(event.imageIds);
+  });
+
   return {
     session, version, loading, saving, dirty, canUndo, canRedo, unsavedImageIds,
     activeLabel, brushRadiusPx, brushSizeChosen, smartTolerancePercent, tool, protectOtherLabels, view, opacity, showUncertainty,
-    onRedraw, redraw, open, discard, commit, undo, redo, save, saveAll, approve, setLabel, toggleOverlay, resizeBrush, setBrushRadius, adaptBrush,
+    onRedraw, redraw, open, syncWithServer, resolveConflict, discard, commit, undo, redo, save, saveAll, approve, setLabel, toggleOverlay, resizeBrush, setBrushRadius, adaptBrush,
   };
 });

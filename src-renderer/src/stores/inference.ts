@@ -17,11 +17,14 @@ export const useInferenceStore = defineStore('inference', () => {
   const uncertainty = shallowRef<{ imageId: string; map: UncertaintyMap } | null>(null);
   const tta = ref(true);
 
-  /** Predicts one image now; the new revision becomes the image's latest mask. */
-  async function predict(imageId: string): Promise<PredictionResult | null> {
+  /**
+   * Predicts one image now. On an image holding a person's work the prediction is kept beside it unless
+   * `replace` names the revision the user agreed to replace.
+   */
+  async function predict(imageId: string, replace?: { parentId: string | null }): Promise<PredictionResult | null> {
     predicting.value = imageId;
     try {
-      const result = await api.inference.predictImage(imageId, { tta: tta.value });
+      const result = await api.inference.predictImage(imageId, { tta: tta.value, ...(replace ? { replace: true, parentId: replace.parentId } : {}) });
       if (!result.ok) {
         messages.failure('errors.predict', result);
         return null;

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import type { FilePayload, ImageRecord, ImportMasks, ImportReport, ImportScan, ProjectSummary, Result, ReviewStatus } from '../../../src-shared/api';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
+import { useConfirmStore } from './confirm';
 
 const recentKey = 'pleura.recentProjects';
 
@@ -20,6 +21,7 @@ function loadRecent(): string[] {
 export const useProjectStore = defineStore('project', () => {
   const api = useApi();
   const messages = useMessagesStore();
+  const confirm = useConfirmStore();
   const summary = ref<ProjectSummary | null>(null);
   const images = ref<ImageRecord[]>([]);
   const busy = ref(false);
@@ -77,8 +79,20 @@ export const useProjectStore = defineStore('project', () => {
     });
   }
 
+  /**
+   * Opens a project. A lock held on another computer is only broken when the user says so, after being
+   * told who holds it.
+   */
   async function open(path: string): Promise<boolean> {
-    return adopt(() => api.project.open(path), 'errors.projectOpen');
+    const first = await api.project.open(path);
+    if (!first.ok && first.code === 'conflict' && first.details?.foreignHost) {
+      const lock = first.details.lock as { host?: string; user?: string; at?: string };
+      const params = { host: lock.host ?? '?', user: lock.user || '?', at: lock.at ?? '?' };
+      const lines = [{ key: 'project.lockedElsewhere', params }, { key: 'project.breakLockWarning' }];
+      if (!(await confirm.ask({ titleKey: 'project.breakLockTitle', lines, okKey: 'project.breakLock', danger: true }))) return false;
+      return adopt(() => api.project.open(path, { breakLock: true }), 'errors.projectOpen');
+    }
+    return adopt(async () => first, 'errors.projectOpen');
   }
 
   async function create(path: string, options: { name?: string; copyImages?: boolean; userName?: string } = {}): Promise<boolean> {

@@ -6,6 +6,7 @@ import { useMessagesStore } from './messages';
 import { useProjectStore } from './project';
 import { useReviewStore } from './review';
 import { useViewerStore } from './viewer';
+import { useConfirmStore } from './confirm';
 
 export type Workspace = 'review' | 'annotate' | 'train' | 'models' | 'pacs';
 
@@ -20,6 +21,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const editor = useEditorStore();
   const inference = useInferenceStore();
   const messages = useMessagesStore();
+  const confirm = useConfirmStore();
   const workspace = ref<Workspace>('review');
   const helpOpen = ref(false);
 
@@ -53,12 +55,23 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     return openImage(id);
   }
 
-  /** Predicts the image on screen; unsaved edits are kept and saved first, never overwritten silently. */
+  /**
+   * Predicts the image on screen; unsaved edits are kept and saved first, never overwritten silently. On
+   * a corrected or approved image it asks first: the prediction replaces the user's mask only if they say
+   * so (the revision they saw is named, so a change meanwhile is a conflict, not a loss).
+   */
   async function predictCurrent(): Promise<boolean> {
     const imageId = review.selectedId;
     if (!imageId) return false;
     if (!(await editor.save({ quiet: true }))) return false;
-    const result = await inference.predict(imageId);
+    const record = project.image(imageId);
+    const shown = editor.session?.imageId === imageId ? editor.session.revision : null;
+    const holdsWork = record?.status === 'approved' || (shown !== null && shown.source.kind !== 'model');
+    if (holdsWork) {
+      const lines = [{ key: record?.status === 'approved' ? 'editor.replaceApproved' : 'editor.replaceCorrected' }, { key: 'editor.replaceKept' }];
+      if (!(await confirm.ask({ titleKey: 'editor.replaceTitle', lines, okKey: 'editor.replaceOk', danger: true }))) return false;
+    }
+    const result = await inference.predict(imageId, holdsWork ? { parentId: shown?.id ?? record?.latestRevisionId ?? null } : undefined);
     if (!result) return false;
     editor.discard(imageId);
     return openImage(imageId);

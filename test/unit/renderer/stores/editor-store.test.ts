@@ -4,6 +4,7 @@ import { paintDisk } from '../../../../src-shared/mask/edit';
 import { useEditorStore } from '../../../../src-renderer/src/stores/editor';
 import { useMessagesStore } from '../../../../src-renderer/src/stores/messages';
 import { useProjectStore } from '../../../../src-renderer/src/stores/project';
+import { useConfirmStore } from '../../../../src-renderer/src/stores/confirm';
 import { fakeApi, installStores, ok, record } from '../fake-api';
 
 const size = { widthPx: 6, heightPx: 5 };
@@ -92,6 +93,9 @@ describe('editor store', () => {
   it('approve saves pending edits as a user revision first, then marks the image approved', async () => {
     const { saved, statuses } = backend();
     const editor = useEditorStore();
+    // If the approval check asks (a lung empty, far from the prediction), the user answers "approve anyway".
+    const asked: string[] = [];
+    useConfirmStore().ask = async (question) => (asked.push(...question.lines.map((l) => l.key)), true);
     await editor.open('a', size);
     paint(editor);
     expect(await editor.approve()).toBe(true);

@@ -41,7 +41,7 @@ describe('MeasurementsPanel', () => {
     data.fill(1, 0, 20);
     data.fill(2, 50, 60);
     const prediction = withPrediction ? { widthPx: 10, heightPx: 10, data: new Uint8Array(100).fill(1, 0, 20) } : null;
-    editor.session = { imageId: 'a', mask: { widthPx: 10, heightPx: 10, data }, history: new EditHistory(), revision: null, prediction, saveError: null };
+    editor.session = { imageId: 'a', mask: { widthPx: 10, heightPx: 10, data }, history: new EditHistory(), revision: null, prediction, saveError: null, conflict: null, saving: false, recheck: false };
     viewer.meta = { imageId: 'a', windows: [], spacing: spacing && { ...spacing, source: 'imager' } } as never;
     const wrapper = mount(MeasurementsPanel, options);
     await new Promise((resolve) => setTimeout(resolve, 60));

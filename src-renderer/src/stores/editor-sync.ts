@@ -1,0 +1,80 @@
+import type { ApiClient, LabelMask, MaskRevision, SerializedError } from '../../../src-shared/api';
+import type { PixelRect } from '../../../src-shared/mask/types';
+import { EditHistory } from '../editor/history';
+import type { MaskSession } from './editor';
+
+/** What the sync needs from the editor store. */
+export interface SyncDeps {
+  api: ApiClient;
+  sessions: Map<string, MaskSession>;
+  current(): MaskSession | null;
+  loadPrediction(imageId: string, loaded: { revision: MaskRevision; mask: LabelMask } | null): Promise<LabelMask | null>;
+  redraw(rect: PixelRect | null): void;
+  bump(): void;
+  save(target: MaskSession): Promise<boolean>;
+  loadFailed(error: SerializedError): void;
+}
+
+/**
+ * Keeps the editor's sessions in step with the project on the server: change events refresh clean
+ * sessions and flag sessions with unsaved edits as in conflict; the user resolves a conflict by loading
+ * the latest or keeping theirs on top of it (a new revision, nothing overwritten).
+ */
+export function createSync(deps: SyncDeps) {
+  const { api, sessions } = deps;
+  /** Puts the server's current revision into a session: its mask, a fresh undo history. */
+  async function adoptLatest(target: MaskSession, latest: { revision: MaskRevision; mask: LabelMask } | null): Promise<void> {
+    if (latest && latest.mask.data.length === target.mask.data.length) target.mask.data.set(latest.mask.data);
+    else if (!latest) target.mask.data.fill(0);
+    target.revision = latest?.revision ?? null;
+    target.history = new EditHistory();
+    target.conflict = null;
+    target.saveError = null;
+    target.prediction = await deps.loadPrediction(target.imageId, latest);
+    if (deps.current() === target) deps.redraw(null);
+    deps.bump();
+  }
+
+  /**
+   * After a change elsewhere (another client, a batch prediction, a confirmed prediction, a restore):
+   * a session without unsaved edits shows the server's current mask at once; one with unsaved edits is
+   * marked in conflict, and the user chooses. Never a stale mask, never a silent overwrite.
+   */
+  async function syncWithServer(imageIds: string[]): Promise<void> {
+    for (const imageId of imageIds) {
+      const kept = sessions.get(imageId);
+      if (!kept) continue;
+      kept.recheck = kept.saving;
+      if (kept.saving) continue;
+      const result = await api.masks.load(imageId, {});
+      if (!result.ok || (result.value?.revision.id ?? null) === (kept.revision?.id ?? null)) continue;
+      if (kept.history.modified) {
+        kept.conflict = result.value?.revision ?? null;
+        deps.bump();
+      } else {
+        await adoptLatest(kept, result.value);
+      }
+    }
+  }
+
+  /** The user's answer to a conflict: drop the unsaved edits for the latest, or save them on top of it. */
+  async function resolveConflict(choice: 'latest' | 'mine'): Promise<boolean> {
+    const current = deps.current();
+    if (!current?.conflict) return false;
+    if (choice === 'mine') {
+      current.revision = current.conflict;
+      current.conflict = null;
+      return deps.save(current);
+    }
+    const result = await api.masks.load(current.imageId, {});
+    if (!result.ok) {
+      deps.loadFailed(result);
+      return false;
+    }
+    await adoptLatest(current, result.value);
+    return true;
+  }
+
+
+  return { syncWithServer, resolveConflict };
+}
