@@ -14,7 +14,7 @@ function revision(id: string, kind: 'model' | 'user'): MaskRevision {
 
 /** A server with one image whose current revision the test moves, as another client would. */
 function server() {
-  const state = { current: revision('r1', 'model'), mask: new Uint8Array(30).fill(1, 0, 10), saves: [] as (string | null)[] };
+  const state: { current: MaskRevision; mask: Uint8Array; saves: (string | null)[] } = { current: revision('r1', 'model'), mask: new Uint8Array(30).fill(1, 0, 10), saves: [] };
   const fake = fakeApi({
     masks: {
       load: () => ok({ revision: state.current, mask: { ...size, data: state.mask.slice() } }),
