@@ -9,13 +9,18 @@
  *          (lungs-cxr's Shenzhen films that are also in lungs-mcsz are taken once); val: their val splits
  *   fine   the base weights moved to --input-px (the network is fully convolutional) and trained on
  *          the same data at that size, lower learning rate
+ *   ship   copies --ship-stage (base or fine) to --ship (models/pleura-lungs-unet-<version>) with the card's
+ *          manifest fields; the card and reports beside it stay
+ *   evaluate  runs the shipped folder through the app's prediction path (what `pleura eval` does) on
+ *          --subsets of every data set, writes eval/<set>-<subset>/ reports (worst 10 as pictures) and the
+ *          metrics (per source too, Dice 5th percentile, heart overlap) into its manifest
  *
  * Every stage feeds the network per-image percentile-stretched intensities (manifest
  * `normalisation.perImage`, the same function inference uses) and augments with flips, small affine,
  * zoom, perspective, crop/pad and gamma/contrast jitter (augment.ts `intensityAugmentOptions`).
  *
  *   node --import tsx scripts/train-adult-model.ts --datasets <datasets> --out <work> --stages base
- *   node --import tsx scripts/train-adult-model.ts --datasets <datasets> --out <work> --stages fine
+ *   node --import tsx scripts/train-adult-model.ts --datasets <datasets> --out <work> --stages ship,evaluate --subsets val
  *
  * The val splits choose the epoch (the trainer keeps the best val Dice); test splits are never read here
  * (`pleura eval --subset test`, once, for the card).
@@ -23,6 +28,12 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createAppContext } from '../src-main/services/create-context';
+import { evaluateModelOnSplit } from '../src-main/services/evaluation/app-segmenter';
+import type { EvaluationSummary } from '../src-main/services/evaluation/report';
+import { getInferenceService } from '../src-main/services/inference/service';
+import { modelManifestSchema } from '../src-shared/ml/manifest';
 import { buildModel } from '../src-main/workers/training/architectures';
 import { intensityAugmentOptions } from '../src-main/workers/training/augment';
 import { loadModel, saveModel } from '../src-main/workers/training/checkpoint';
@@ -38,8 +49,8 @@ const { values } = parseArgs({
     stages: { type: 'string', default: 'base' },
     'base-px': { type: 'string', default: '128' },
     'input-px': { type: 'string', default: '256' },
-    'base-filters': { type: 'string', default: '16' },
-    'base-epochs': { type: 'string', default: '14' },
+    'base-filters': { type: 'string', default: '8' },
+    'base-epochs': { type: 'string', default: '11' },
     'fine-epochs': { type: 'string', default: '4' },
     'base-lr': { type: 'string', default: '0.002' },
     'fine-lr': { type: 'string', default: '0.0005' },
@@ -49,6 +60,11 @@ const { values } = parseArgs({
     'val-limit': { type: 'string' },
     seed: { type: 'string', default: '17' },
     version: { type: 'string', default: '2.0.0' },
+    'ship-stage': { type: 'string', default: 'base' },
+    ship: { type: 'string' },
+    subsets: { type: 'string', default: 'val' },
+    /** WASM threads (default all cores). */
+    threads: { type: 'string', default: '1' },
   },
 });
 if (!values.out || !values.datasets) throw new Error('usage: --datasets DIR --out DIR [--stages base,fine]');
@@ -131,9 +147,11 @@ async function stage(name: string, start: TrainingRequest['model'], request: Omi
   log(`stage ${name} done in ${result.durationS.toFixed(0)} s, best epoch ${result.bestEpoch + 1}, metrics ${JSON.stringify(result.manifest?.metrics)}`);
 }
 
-const backend = await ensureTrainingBackend();
-log(`backend ${backend.name}: ${backend.device}${backend.note ? ` (${backend.note})` : ''}`);
 const stages = values.stages.split(',');
+if (stages.includes('base') || stages.includes('fine')) {
+  const backend = await ensureTrainingBackend(undefined, values.threads ? Number(values.threads) : undefined);
+  log(`backend ${backend.name}: ${backend.device}${backend.note ? ` (${backend.note})` : ''}`);
+}
 const cxrSplits = await cxrSplitsWithoutDuplicates();
 const common = {
   loss: values.loss, batchSize: Number(values['batch-size']), seed: Number(values.seed), augment: intensityAugmentOptions,
@@ -164,6 +182,48 @@ if (stages.includes('fine')) {
     options: { ...common, epochs: Number(values['fine-epochs']), learningRate: Number(values['fine-lr']), earlyStopping: null },
     manifest: manifestFields('pleura-lungs-unet', 'Pleura lungs U-Net'),
   });
+}
+const shipDir = values.ship ?? join('models', `pleura-lungs-unet-${values.version}`);
+if (stages.includes('ship')) {
+  const from = join(out, values['ship-stage']);
+  mkdirSync(shipDir, { recursive: true });
+  await rm(join(shipDir, 'tfjs'), { recursive: true, force: true });
+  for (const part of ['model.onnx', 'model.json', 'tfjs']) await cp(join(from, part), join(shipDir, part), { recursive: true });
+  const manifest = modelManifestSchema.parse(JSON.parse(await readFile(join(shipDir, 'model.json'), 'utf8')));
+  // --base-filters must be the trained network's (it only names it here).
+  manifest.description = `U-Net with batch norm (${baseFilters} base filters, 4 levels, ${manifest.input.widthPx} px, per-image percentile stretch) ` +
+    'trained on the train splits of lungs-mcsz, lungs-jsrt and lungs-cxr; adult convention (visible lung, heart and mediastinum excluded). See MODEL_CARD.md.';
+  manifest.licence = 'Research and non-commercial use only: trained on Shenzhen masks (CC BY-NC-SA 4.0) and JSRT/SCR (research use); see MODEL_CARD.md';
+  // Trainer figures at the network's size say little beside the app's; the evaluate stage fills metrics.
+  manifest.metrics = {};
+  await writeFile(join(shipDir, 'model.json'), JSON.stringify(manifest, null, 2) + '\n');
+  log(`shipped ${manifest.id}@${manifest.version} from ${from} to ${shipDir}`);
+}
+if (stages.includes('evaluate')) {
+  const ctx = createAppContext({ transport: 'cli', dataDir: join(out, 'app-data') });
+  const manifestPath = join(shipDir, 'model.json');
+  const manifest = modelManifestSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
+  const record = (name: string, s: EvaluationSummary) => {
+    manifest.metrics[name] = {
+      images: s.count, dice: s.mean.dice, iou: s.mean.iou, f1: s.mean.f1, precision: s.mean.precision, recall: s.mean.recall,
+      accuracy: s.mean.accuracy, dice5: s.dice5, minDice: s.minDice, ...(s.heartOverlap !== undefined ? { heartOverlap: s.heartOverlap } : {}),
+    };
+  };
+  try {
+    for (const subset of values.subsets.split(',')) {
+      for (const set of ['lungs-mcsz', 'lungs-jsrt', 'lungs-cxr']) {
+        const report = await evaluateModelOnSplit(ctx, { model: shipDir, dataDir: join(datasets, set), subset, outDir: join(shipDir, 'eval', `${set}-${subset}`) });
+        record(`${set} ${subset}`, report.summary);
+        for (const [group, s] of Object.entries(report.groups ?? {})) record(`${set} ${subset} ${group}`, s);
+        log(`[evaluate] ${set} ${subset} (${report.count}): dice ${report.mean.dice.toFixed(4)} p5 ${report.summary.dice5.toFixed(4)} iou ${report.mean.iou.toFixed(4)}` +
+          (report.summary.heartOverlap !== undefined ? ` heart ${(report.summary.heartOverlap * 100).toFixed(2)} %` : '') +
+          Object.entries(report.groups ?? {}).map(([g, s]) => ` | ${g} ${s.mean.dice.toFixed(4)} (${s.count})`).join(''));
+      }
+    }
+  } finally {
+    await getInferenceService(ctx).close();
+  }
+  await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
 }
 log('all stages done');
 // The WASM backend's worker threads would keep node alive.

@@ -1,5 +1,5 @@
 /**
- * The recipe that made Pleura's shipped lung model (models/pleura-lungs-unet/). It runs the project's own
+ * The recipe that made Pleura's shipped lung model (models/pleura-lungs-unet-1.0.0/). It runs the project's own
  * training code (src-main/workers/training: H5's networks and backend, H6's loop, losses, augmentation
  * and ONNX export) in stages, each writing a model version folder (tfjs/, model.onnx, model.json):
  *
@@ -9,14 +9,14 @@
  *              visible lung only, the convention Pleura ships); val: lungs-cxr val
  *   scratch    (comparison only) the same network trained on lungs-cxr train alone at --input-px
  *   kermany    (comparison only) the pre-trained weights trained on at --input-px on kermany train
- *   ship       copies the finetune version to --ship (default models/pleura-lungs-unet) with its card fields
+ *   ship       copies the finetune version to --ship (default models/pleura-lungs-unet-1.0.0) with its card fields
  *   evaluate   runs --models (stage names or folders) through the app's prediction path on --subsets of
  *              both data sets and writes eval/<set>-<subset>/ reports and the metrics into each manifest
  *
  *   node --import tsx scripts/train-default-model.ts --kermany <datasets>/lungs-v7-kermany \
  *     --cxr <datasets>/lungs-cxr --out <work folder> --stages pretrain,finetune
  *
- *   ... --stages ship,evaluate --models models/pleura-lungs-unet --subsets val
+ *   ... --stages ship,evaluate --models models/pleura-lungs-unet-1.0.0 --subsets val
  *
  * Val splits choose the epoch (the trainer keeps the best val Dice). Test splits are read only by
  * `--stages evaluate --subsets test`, run once for the model card.
@@ -55,7 +55,7 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'finetune' },
     /** Subsets to evaluate on; 'test' only once, for the card. */
     subsets: { type: 'string', default: 'val' },
-    ship: { type: 'string', default: 'models/pleura-lungs-unet' },
+    ship: { type: 'string', default: 'models/pleura-lungs-unet-1.0.0' },
   },
 });
 if (!values.out || (!values.kermany && !values.cxr)) {

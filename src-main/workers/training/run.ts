@@ -20,9 +20,12 @@ export interface RunReporter {
 
 let backendReport: Promise<TrainingBackendReport> | null = null;
 
-/** Starts the training backend once per thread (later calls get the first report). */
-export function ensureTrainingBackend(prefer?: TrainingRequest['backend']): Promise<TrainingBackendReport> {
-  backendReport ??= initTrainingBackend(prefer ? { prefer } : {});
+/**
+ * Starts the training backend once per thread (later calls get the first report). `threads`: WASM threads
+ * (default all cores; on a machine crowded with other work one thread wastes less CPU on synchronisation).
+ */
+export function ensureTrainingBackend(prefer?: TrainingRequest['backend'], threads?: number): Promise<TrainingBackendReport> {
+  backendReport ??= initTrainingBackend({ ...(prefer ? { prefer } : {}), ...(threads ? { threads } : {}) });
   return backendReport;
 }
 
