@@ -88,7 +88,8 @@ export function serveApiConnection(ws: WebSocket, socket: Duplex, api: Api, budg
     try {
       if (!isBinary) return closeWith(CLOSE.unsupported, 'binary messages only');
       if (!headerFits(bytes)) return closeWith(CLOSE.invalid, 'malformed message header');
-      request = checkRequest(decodeMessage(bytes));
+      // typed arrays stay views into the received message: an upload is held once, not twice
+      request = checkRequest(decodeMessage(bytes, { copy: false }));
     } catch {
       request = null;
     } finally {

@@ -51,8 +51,13 @@ export function encodeMessage(value: unknown): Uint8Array {
   return out;
 }
 
-/** Decodes a message made by {@link encodeMessage}; typed arrays are copied into fresh, aligned buffers. */
-export function decodeMessage(bytes: Uint8Array): unknown {
+/**
+ * Decodes a message made by {@link encodeMessage}. Typed arrays are copied into fresh, aligned buffers,
+ * unless `copy: false`: then each is a view into `bytes` where its alignment allows (a server decoding
+ * a 250 MB upload saves a second copy of it), and a copy only where it does not.
+ */
+export function decodeMessage(bytes: Uint8Array, options: { copy?: boolean } = {}): unknown {
+  const copyAlways = options.copy ?? true;
   if (bytes.byteLength < 4) throw new Error('message too short');
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   if (4 + headerLength > bytes.byteLength) throw new Error('message header truncated');
@@ -69,6 +74,7 @@ export function decodeMessage(bytes: Uint8Array): unknown {
       const byteLength = length * Ctor.BYTES_PER_ELEMENT;
       const from = start + byteOffset;
       if (from + byteLength > bytes.byteLength) throw new Error('message body truncated');
+      if (!copyAlways && (bytes.byteOffset + from) % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset + from, length);
       const copy = new Uint8Array(byteLength);
       copy.set(bytes.subarray(from, from + byteLength));
       return new Ctor(copy.buffer);

@@ -27,3 +27,19 @@ describe('wire format', () => {
     expect(utf8Decode(new Uint8Array(Buffer.from(text, 'utf8')))).toBe(text);
   });
 });
+
+describe('decodeMessage without copies', () => {
+  it('views aligned typed arrays in the message and copies misaligned ones, with the same values', () => {
+    const encoded = encodeMessage({ a: new Uint16Array([1, 2, 3]), b: new Float32Array([0.5]) });
+    const aligned = decodeMessage(encoded, { copy: false }) as { a: Uint16Array; b: Float32Array };
+    expect(aligned.a.buffer).toBe(encoded.buffer);
+    expect(Array.from(aligned.a)).toEqual([1, 2, 3]);
+    const shifted = new Uint8Array(encoded.length + 1);
+    shifted.set(encoded, 1);
+    const misaligned = decodeMessage(shifted.subarray(1), { copy: false }) as { a: Uint16Array; b: Float32Array };
+    expect(misaligned.a.buffer).not.toBe(shifted.buffer);
+    expect(Array.from(misaligned.a)).toEqual([1, 2, 3]);
+    expect(Array.from(misaligned.b)).toEqual([0.5]);
+    expect((decodeMessage(encoded) as { a: Uint16Array }).a.buffer).not.toBe(encoded.buffer);
+  });
+});
