@@ -9,6 +9,8 @@ import { getTrainingHost } from '../../services/training/host';
 import { newVersionName } from '../../services/training/pipeline';
 import { readSplits } from '../../workers/training/data';
 import type { DataSource, ModelSource, TrainingRequest } from '../../workers/training/protocol';
+import { intensityAugmentOptions } from '../../workers/training/augment';
+import { perImageNormalisationSchema, type PerImageNormalisation } from '../../../src-shared/ml/manifest';
 
 function integer(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -39,6 +41,9 @@ export const trainCommand: CliCommand = {
     '  --dropout X         dropout of the plain U-Net (default 0.1)',
     '  --mode M            full | decoder (freeze the encoder; needs --init) (default full)',
     '  --no-augment        no flips/zoom/affine/perspective/crop/pad augmentation',
+    '  --intensity-augment add gamma and contrast/brightness jitter (for washed-out and dark films)',
+    '  --stretch LOW,HIGH  per-image percentile stretch of the input, e.g. 0.5,99.5 (written into the manifest;',
+    '                      inference applies it); with --init, the initial model\'s stretch unless given',
     '  --patience N        early stopping after N epochs without a better val Dice (default 8)',
     '  --seed N            shuffling and augmentation seed (default 1)',
     '  --out DIR           model folder to write: model.onnx, model.json (manifest), tfjs/ (default ./pleura-model-<time>)',
@@ -58,6 +63,7 @@ export const trainCommand: CliCommand = {
     'no-augment': { type: 'boolean' }, patience: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
     checkpoint: { type: 'string' }, resume: { type: 'string' }, init: { type: 'string' }, id: { type: 'string' },
     version: { type: 'string' }, name: { type: 'string' }, convention: { type: 'string' }, 'in-process': { type: 'boolean' },
+    stretch: { type: 'string' }, 'intensity-augment': { type: 'boolean' },
   },
   allowPositionals: false,
   async run({ values }, io) {
@@ -76,6 +82,12 @@ export const trainCommand: CliCommand = {
     const ctx = createAppContext({ transport: 'cli' });
     let model: ModelSource;
     let parent: string | null = null;
+    let perImage: PerImageNormalisation | undefined;
+    if (typeof values.stretch === 'string') {
+      const parsed = perImageNormalisationSchema.safeParse({ kind: 'percentile', lowPercent: Number(values.stretch.split(',')[0]), highPercent: Number(values.stretch.split(',')[1]) });
+      if (!parsed.success || values.stretch.split(',').length !== 2) throw new UsageError('--stretch takes two percentiles LOW,HIGH with LOW < HIGH, e.g. 0.5,99.5.');
+      perImage = parsed.data;
+    }
     if (typeof values.resume === 'string') {
       model = { kind: 'load', tfjsDir: checkpointDir };
     } else if (typeof values.init === 'string') {
@@ -83,6 +95,7 @@ export const trainCommand: CliCommand = {
       if (!init.tfjsDir) throw new PleuraError('unsupported', `${init.key} has no TF.js weights to start from`);
       model = { kind: 'load', tfjsDir: init.tfjsDir };
       parent = init.key;
+      perImage ??= init.manifest.normalisation.perImage;
     } else {
       if (mode === 'decoder') throw new UsageError('--mode decoder fine-tunes a trained network: give --init MODEL.');
       model = {
@@ -94,11 +107,12 @@ export const trainCommand: CliCommand = {
     const subset = (name: string): DataSource[] => (splits?.[name] ? [{ kind: 'dataset', dir: data, subset: name, splitFile }] : []);
     const train = splits?.train ? subset('train') : [{ kind: 'dataset' as const, dir: data }];
     const request: TrainingRequest = {
-      model, train, val: subset('val'), outDir: out,
+      model, train, val: subset('val'), outDir: out, ...(perImage ? { perImage } : {}),
       options: {
         loss: typeof values.loss === 'string' ? values.loss : 'bce+jaccard',
         epochs: integer(values.epochs, 'epochs', 20), batchSize: integer(values.batch, 'batch', 8),
-        learningRate: positive(values.lr, 'lr', 1e-3), mode, augment: values['no-augment'] !== true,
+        learningRate: positive(values.lr, 'lr', 1e-3), mode,
+        augment: values['no-augment'] === true ? false : values['intensity-augment'] === true ? intensityAugmentOptions : true,
         earlyStopping: { patience: integer(values.patience, 'patience', 8) }, seed: integer(values.seed, 'seed', 1),
         checkpointDir, resume: typeof values.resume === 'string',
       },
