@@ -11,6 +11,8 @@ export interface ModelVersion {
   sizeBytes: number;
   /** The version's scores on the validation set it was last compared on (the same set as the version it was compared with). */
   validation?: { set: string; dice: number; iou: number };
+  /** Its scores on its lineage's fixed reference set (models/<id>/reference), once a promotion scored it. */
+  reference?: { set: string; dice: number; iou: number };
 }
 
 /** The model registry. */

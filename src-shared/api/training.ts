@@ -49,6 +49,9 @@ export interface TrainingRun {
   resultModel: string | null;
   validation: { dice: number; iou: number } | null;
   activeValidation: { dice: number; iou: number } | null;
+  /** Both versions on the model's fixed reference set (models/<id>/reference), when it has one. */
+  reference?: { dice: number; iou: number } | null;
+  activeReference?: { dice: number; iou: number } | null;
   promoted: boolean;
   history: { epoch: number; loss: number; dice: number; valDice?: number }[];
   /** Why the run ended; null while it runs. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppContext } from '../../src-main/services/context';
@@ -11,7 +11,7 @@ import { createTrainingHandlers } from '../../src-main/services/training/handler
 import { getFineTuneService } from '../../src-main/services/training/finetune';
 import { getTrainingHost } from '../../src-main/services/training/host';
 import { decodeGrey8 } from '../../src-main/workers/training/data';
-import { fixturePath } from '../helpers/paths';
+import { fixturePath, repoRoot } from '../helpers/paths';
 
 const lungs = fixturePath('lungs');
 let root: string;
@@ -42,6 +42,8 @@ describe('fine-tuning on a project\'s approved masks', () => {
       manifest: { id: 'project-lungs', version: 'base', name: 'Project lungs' },
     }, { inProcess: true });
     await registry.add(join(registry.versionsDir(), 'project-lungs@base'));
+    // The base ships a fixed reference set, as the shipped model does: versions trained from it are judged on it too.
+    await cp(join(repoRoot, 'models', 'pleura-lungs-unet', 'reference'), join((await registry.resolve('project-lungs@base')).dir, 'reference'), { recursive: true });
     await registry.activate('project-lungs@base');
     expect((await registry.active())?.key).toBe('project-lungs@base');
   });
@@ -76,7 +78,11 @@ describe('fine-tuning on a project\'s approved masks', () => {
     expect(run.history.length).toBe(2);
     expect(run.stop).toMatchObject({ kind: 'completed', epochsRun: 2, epochs: 2 });
     expect(run.validation!.dice).toBeGreaterThanOrEqual(0);
-    expect(run.promoted).toBe(run.validation!.dice >= run.activeValidation!.dice);
+    expect(run.reference!.dice).toBeGreaterThanOrEqual(0);
+    expect(run.activeReference!.dice).toBeGreaterThanOrEqual(0);
+    expect(run.promoted).toBe(run.validation!.dice >= run.activeValidation!.dice && run.reference!.dice >= run.activeReference!.dice);
+    const listed = await getModelRegistry(ctx).list();
+    expect(listed.find((v) => v.key === run.resultModel)?.reference?.set).toBe('reference:project-lungs@base');
     expect(jobEvents).toEqual(expect.arrayContaining(['progress', 'metrics', 'log', 'result']));
     const version = await getModelRegistry(ctx).resolve(run.resultModel!);
     expect(version.manifest.training.parent).toBe('project-lungs@base');

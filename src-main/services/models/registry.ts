@@ -57,8 +57,10 @@ export function getModelRegistry(ctx: AppContext): ModelRegistry {
   return service(ctx, 'models.registry', () => createRegistry(ctx));
 }
 
-function toVersion(v: StoredVersion, activeKey: string | null, validation?: ModelVersion['validation']): ModelVersion {
-  return { key: v.key, manifest: v.manifest, active: v.key === activeKey, builtIn: v.builtIn, sizeBytes: v.sizeBytes, ...(validation ? { validation } : {}) };
+function toVersion(v: StoredVersion, activeKey: string | null, validations: Record<string, { set: string; dice: number; iou: number }> = {}): ModelVersion {
+  const validation = validations[v.key];
+  const reference = validations[`${v.key}#reference`];
+  return { key: v.key, manifest: v.manifest, active: v.key === activeKey, builtIn: v.builtIn, sizeBytes: v.sizeBytes, ...(validation ? { validation } : {}), ...(reference ? { reference } : {}) };
 }
 
 function toResolved(v: StoredVersion): ResolvedModel {
@@ -108,7 +110,7 @@ function createRegistry(ctx: AppContext): ModelRegistry {
       const versions = await all();
       const active = await activeOf(versions);
       const { validations } = await readState(versionsDir());
-      return versions.map((v) => toVersion(v, active?.key ?? null, validations[v.key]));
+      return versions.map((v) => toVersion(v, active?.key ?? null, validations));
     },
     async active() {
       const active = await activeOf(await all());

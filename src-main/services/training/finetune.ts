@@ -94,7 +94,7 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
         const { history, bestEpoch, stoppedEarly } = result.training;
         const common = { epochsRun: history.length, epochs, bestEpoch: bestEpoch >= 0 ? bestEpoch + 1 : null };
         const stop: TrainingRun['stop'] = stoppedEarly ? { kind: 'early-stopping', ...common, patienceEpochs } : { kind: 'completed', ...common };
-        Object.assign(run, { state: 'done', resultModel: result.key, validation: result.validation, activeValidation: result.activeValidation, promoted: result.promoted, stop });
+        Object.assign(run, { state: 'done', resultModel: result.key, validation: result.validation, activeValidation: result.activeValidation, reference: result.reference, activeReference: result.activeReference, promoted: result.promoted, stop });
         // The whole run goes into the log: the runs list is rebuilt from it after a restart.
         await store.appendAudit('train', { runId, base: base.key, result: result.key, valDice: result.validation.dice, activeValDice: result.activeValidation?.dice ?? null, promoted: result.promoted, mode: options.mode ?? 'decoder', run: loggedRun(run) });
         if (result.promoted) await store.appendAudit('promote', { key: result.key, forced: options.forcePromote === true });

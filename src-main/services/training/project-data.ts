@@ -25,6 +25,30 @@ export function isHeldOut(imageId: string): boolean {
   return hashOf(`pleura-val:${imageId}`)[0] % 5 === 0;
 }
 
+/** Whether a person changed a model's mask on this film: a user revision after a model revision. */
+export function userChangedModelMask(revisions: readonly { source: { kind: string } }[]): boolean {
+  const firstModel = revisions.findIndex((r) => r.source.kind === 'model');
+  return firstModel >= 0 && revisions.slice(firstModel + 1).some((r) => r.source.kind === 'user');
+}
+
+/**
+ * The held-out films a new version is judged on. Films whose model mask a person corrected say whether a
+ * version got better where the model was wrong; approved films that are the model's own unedited output
+ * only measure agreement with the active model. So: the hash-chosen held-out films that were corrected;
+ * if there are none, every hash-chosen held-out film (with 3 or more films at least one); never all films.
+ */
+export function chooseHeldOut(films: readonly { id: string; corrected: boolean }[]): { valIds: Set<string>; corrected: boolean } {
+  const heldOut = films.filter((f) => isHeldOut(f.id));
+  const heldOutCorrected = heldOut.filter((f) => f.corrected);
+  let val = heldOutCorrected.length > 0 ? heldOutCorrected : heldOut;
+  if (val.length === 0 && films.length >= 3) {
+    const byHash = [...films].sort((a, b) => Buffer.compare(hashOf(`pleura-val:${a.id}`), hashOf(`pleura-val:${b.id}`)));
+    val = [byHash.find((f) => f.corrected) ?? byHash[0]];
+  }
+  if (val.length === films.length) val = val.slice(0, films.length - 1);
+  return { valIds: new Set(val.map((f) => f.id)), corrected: val.length > 0 && val.every((f) => f.corrected) };
+}
+
 /**
  * Decodes the open project's approved/corrected images (as the viewer shows them, 8-bit) and their
  * latest masks. With 3 or more images at least one is held out. Throws PleuraError('no-project') without
@@ -48,15 +72,10 @@ export async function loadProjectTrainingData(ctx: AppContext, options: { signal
     }
     pairs.push({ id: record.id, name: record.name, widthPx: decoded.pixels.widthPx, heightPx: decoded.pixels.heightPx, image, mask: loaded.mask.data });
   }
-  let val = pairs.filter((p) => isHeldOut(p.id));
-  if (val.length === 0 && pairs.length >= 3) {
-    const first = [...pairs].sort((a, b) => Buffer.compare(hashOf(`pleura-val:${a.id}`), hashOf(`pleura-val:${b.id}`)))[0];
-    val = [first];
-  }
-  if (val.length === pairs.length) val = val.slice(0, pairs.length - 1);
-  const valIds = new Set(val.map((p) => p.id));
+  const { valIds, corrected } = chooseHeldOut(pairs.map((p) => ({ id: p.id, corrected: userChangedModelMask(store.listRevisions(p.id)) })));
+  const val = pairs.filter((p) => valIds.has(p.id));
   const train = pairs.filter((p) => !valIds.has(p.id));
   const members = [...valIds].sort().join(',');
-  const valSetName = val.length > 0 ? `project-val:${hashOf(members).toString('hex').slice(0, 12)}` : 'project-train';
+  const valSetName = val.length > 0 ? `${corrected ? 'project-corrected-val' : 'project-val'}:${hashOf(members).toString('hex').slice(0, 12)}` : 'project-train';
   return { projectName: store.name, train, val: val.length > 0 ? val : train, valSetName };
 }
