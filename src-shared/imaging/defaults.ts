@@ -1,6 +1,6 @@
 import type { ImageMeta, ImagePixels, WindowPreset } from '../api/images';
-import { applyWindow, type DisplayFormat } from './window';
-import { applyVoiLut } from './voi';
+import { applyWindow, displayByteLut, windowFraction, type DisplayFormat } from './window';
+import { applyVoiLut, voiLutFraction } from './voi';
 
 /** Fraction of pixels clipped at each end by the automatic window of wide-range images. */
 const ROBUST_CLIP_FRACTION = 0.005;
@@ -122,4 +122,20 @@ export function toGrey8(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | '
     return applyVoiLut(pixels, meta.voiLut, { invert: pixels.invert, out: options.out, format });
   }
   return applyWindow(pixels, defaultWindow(meta, pixels), { invert: pixels.invert, out: options.out, format });
+}
+
+/**
+ * The byte table behind {@link toGrey8} for single-channel integer pixels (same choice of VOI LUT or
+ * window, same rounding, MONOCHROME1 inverted): `lut[value - base]` is toGrey8's byte for `value`. `null`
+ * for RGB, float or very wide data, where toGrey8 itself must be used. Exact for every VOI function
+ * (LINEAR, LINEAR_EXACT, SIGMOID, VOI LUT), since the table is evaluated per modality value.
+ */
+export function grey8Lut(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>): { lut: Uint8Array; base: number } | null {
+  if (pixels.channels !== 1) return null;
+  if (meta.windows.length === 0 && meta.voiLut && meta.voiLut.table.length > 0) {
+    const voiLut = meta.voiLut;
+    return displayByteLut(pixels, (value) => Math.round(voiLutFraction(value, voiLut) * 255), pixels.invert);
+  }
+  const window = defaultWindow(meta, pixels);
+  return displayByteLut(pixels, (value) => Math.round(windowFraction(value, window) * 255), pixels.invert);
 }

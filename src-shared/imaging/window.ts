@@ -89,6 +89,28 @@ export function displayBufferLength(pixels: Pick<ImagePixels, 'widthPx' | 'heigh
   return pixels.widthPx * pixels.heightPx * (format === 'rgba' ? 4 : pixels.channels);
 }
 
+function fillDisplayLut(lut: Uint8Array, size: number, base: number, toByte: (value: number) => number, invert: boolean): Uint8Array {
+  for (let i = 0; i < size; i++) {
+    const byte = toByte(base + i);
+    lut[i] = invert ? 255 - byte : byte;
+  }
+  return lut;
+}
+
+/**
+ * The table {@link mapToDisplay} would use for these pixels: entry `i` is the display byte (inverted when
+ * asked) of modality value `base + i`, for every integer value in `pixels.min..pixels.max`. `null` when
+ * mapToDisplay maps per pixel instead (float data, or more than 2^20 distinct values). Lets a caller fuse
+ * the windowing into another pass (the model's downscale) with byte-identical results. Fresh table per call.
+ */
+export function displayByteLut(pixels: Pick<ImagePixels, 'data' | 'min' | 'max'>, toByte: (value: number) => number, invert: boolean): { lut: Uint8Array; base: number } | null {
+  if (pixels.data instanceof Float32Array) return null;
+  const base = Math.floor(pixels.min);
+  const size = Math.floor(pixels.max) - base + 1;
+  if (!(size >= 1 && size <= MAX_LUT_ENTRIES)) return null;
+  return { lut: fillDisplayLut(new Uint8Array(size), size, base, toByte, invert), base };
+}
+
 /**
  * Maps full-depth pixels to display bytes through a per-value function given as a LUT over
  * `pixels.min..pixels.max` (integer data) or computed per pixel (float data, very wide ranges).
@@ -109,11 +131,7 @@ export function mapToDisplay(pixels: ImagePixels, toByte: (value: number) => num
   const grey = pixels.channels === 1;
 
   if (isInteger && size >= 1 && size <= MAX_LUT_ENTRIES) {
-    const lut = sharedLut(size);
-    for (let i = 0; i < size; i++) {
-      const byte = toByte(base + i);
-      lut[i] = invert ? 255 - byte : byte;
-    }
+    const lut = fillDisplayLut(sharedLut(size), size, base, toByte, invert);
     if (!rgba) {
       for (let i = 0; i < count; i++) out[i] = lut[data[i] - base];
     } else if (grey) {

@@ -1,5 +1,6 @@
 import type { ImageMeta, ImagePixels } from '../api/images';
-import { defaultWindow, resampleBilinear, toGrey8, windowFraction, type DisplayWindow, type GreyImage } from '../imaging';
+import { defaultWindow, grey8Lut, resampleBilinear, toGrey8, windowFraction, type DisplayWindow, type GreyImage } from '../imaging';
+import { areaAverage, areaAverageThroughLut } from './area-average';
 import type { ModelManifest, PerImageNormalisation } from './manifest';
 import { variantColumn, type TtaVariant } from './tta';
 
@@ -45,37 +46,6 @@ export function inputTransform(sourceWidthPx: number, sourceHeightPx: number, in
     contentX: Math.floor((widthPx - contentWidthPx) / 2), contentY: Math.floor((heightPx - contentHeightPx) / 2),
     contentWidthPx, contentHeightPx,
   };
-}
-
-/**
- * Area-average (box) downscaling: every output pixel is the mean of the block of source pixels that maps
- * onto it (block edges rounded to whole pixels), like PIL's BOX filter that made the lungs-cxr images.
- * One pass over the source, summing runs of a row per output column: ~2 ns a source pixel.
- * Requires the target to be no larger than the source in either direction.
- */
-function areaAverage(image: GreyImage, widthPx: number, heightPx: number): GreyImage<Float32Array> {
-  const { widthPx: srcW, heightPx: srcH, data } = image;
-  const colStart = new Int32Array(widthPx + 1);
-  for (let x = 0; x <= widthPx; x++) colStart[x] = Math.round((x * srcW) / widthPx);
-  const out = new Float32Array(widthPx * heightPx);
-  const acc = new Float64Array(widthPx);
-  for (let ty = 0; ty < heightPx; ty++) {
-    const y0 = Math.round((ty * srcH) / heightPx);
-    const y1 = Math.round(((ty + 1) * srcH) / heightPx);
-    acc.fill(0);
-    for (let y = y0; y < y1; y++) {
-      const row = y * srcW;
-      for (let tx = 0; tx < widthPx; tx++) {
-        let sum = 0;
-        for (let i = row + colStart[tx], end = row + colStart[tx + 1]; i < end; i++) sum += data[i];
-        acc[tx] += sum;
-      }
-    }
-    const rowOut = ty * widthPx;
-    const rows = y1 - y0;
-    for (let tx = 0; tx < widthPx; tx++) out[rowOut + tx] = acc[tx] / (rows * (colStart[tx + 1] - colStart[tx]));
-  }
-  return { widthPx, heightPx, data: out };
 }
 
 /**
@@ -157,14 +127,19 @@ export function modelIntensities(pixels: ImagePixels, meta: Pick<ImageMeta, 'win
 function baseIntensities(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, manifest: ModelManifest, transform: InputTransform): GreyImage<Float32Array> {
   const { contentWidthPx: widthPx, contentHeightPx: heightPx } = transform;
   const from = manifest.normalisation.from;
+  const shrinking = widthPx <= pixels.widthPx && heightPx <= pixels.heightPx;
   if (from === 'display-8bit') {
+    // One pass over the film (window table + area average), bit-identical to the two-pass path below.
+    const table = shrinking ? grey8Lut(pixels, meta) : null;
+    if (table) return { widthPx, heightPx, data: areaAverageThroughLut(pixels, table.lut, table.base, widthPx, heightPx) };
     const grey = toGrey8(pixels, meta);
     const small = resizeForModel({ widthPx: pixels.widthPx, heightPx: pixels.heightPx, data: grey }, widthPx, heightPx);
     const out = small.data;
     for (let i = 0; i < out.length; i++) out[i] /= 255;
     return { widthPx, heightPx, data: out };
   }
-  const small = resizeForModel(rawGrey(pixels), widthPx, heightPx);
+  // Single-channel films are averaged straight from the decoded pixels, without a float copy first.
+  const small = shrinking && pixels.channels === 1 ? areaAverage(pixels, widthPx, heightPx) : resizeForModel(rawGrey(pixels), widthPx, heightPx);
   const out = small.data;
   if (from === 'raw-minmax') {
     const range = pixels.max > pixels.min ? pixels.max - pixels.min : 1;

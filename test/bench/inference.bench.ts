@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
-import type { ImagePixels } from '../../src-shared/api/images';
+import type { ImageMeta, ImagePixels } from '../../src-shared/api/images';
 import { modelManifestSchema, type ModelManifest } from '../../src-shared/ml/manifest';
-import { preprocess } from '../../src-shared/ml/preprocess';
+import { inputTransform, modelIntensities, preprocess, resizeForModel } from '../../src-shared/ml/preprocess';
+import { toGrey8 } from '../../src-shared/imaging';
 import { ttaVariants } from '../../src-shared/ml/tta';
 import { predictPixels } from '../../src-main/workers/inference/pipeline';
 import { loadModel } from '../../src-main/workers/inference/session';
@@ -63,15 +64,50 @@ async function measure(label: string, onnxPath: string, manifest: ModelManifest,
       const totalMs = median(total);
       const runMs = median(run);
       ctx.log(`${name}: total ${totalMs.toFixed(1)} ms (pre ${median(pre).toFixed(1)}, post ${median(post).toFixed(1)}), session.run ${runMs.toFixed(1)} ms, provider ${model.provider}`);
+      const preMs = median(pre);
+      const postMs = median(post);
       results.push(
         { metric: `${name}: ${FULL_PX}px image to full-size mask, ms/image`, value: totalMs, unit: 'ms', peer: 'session.run alone', peerValue: runMs, ratio: totalMs / runMs },
-        { metric: `${name}: pre+post overhead vs session.run`, value: ((median(pre) + median(post)) / runMs) * 100, unit: '%' },
+        { metric: `${name}: pre-processing, ms`, value: preMs, unit: 'ms', peer: 'session.run alone', peerValue: runMs, ratio: preMs / runMs },
+        { metric: `${name}: post-processing, ms`, value: postMs, unit: 'ms', peer: 'session.run alone', peerValue: runMs, ratio: postMs / runMs },
+        { metric: `${name}: pre+post overhead vs session.run`, value: ((preMs + postMs) / runMs) * 100, unit: '%' },
       );
+      if (!tta && manifest.normalisation.from === 'display-8bit') results.push(intensityStages(label, pixels, meta, manifest, ctx));
     }
   } finally {
     await model.session.release();
   }
   return results;
+}
+
+/**
+ * The intensity stage alone (window + area downscale of the large film), the fused one-pass path against
+ * the two-pass reference it replaced (window the whole film to bytes, then area-average), same run.
+ */
+function intensityStages(label: string, pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, manifest: ModelManifest, ctx: BenchContext): BenchResult {
+  const transform = inputTransform(pixels.widthPx, pixels.heightPx, manifest.input);
+  const reference = (): Float32Array => {
+    const grey = toGrey8(pixels, meta);
+    const small = resizeForModel({ widthPx: pixels.widthPx, heightPx: pixels.heightPx, data: grey }, transform.contentWidthPx, transform.contentHeightPx).data;
+    for (let i = 0; i < small.length; i++) small[i] /= 255;
+    return small;
+  };
+  const fusedTimes: number[] = [];
+  const referenceTimes: number[] = [];
+  for (let i = 0; i < WARMUP + ITERATIONS * 2; i++) {
+    const a = performance.now();
+    modelIntensities(pixels, meta, manifest, transform);
+    const b = performance.now();
+    reference();
+    const c = performance.now();
+    if (i < WARMUP) continue;
+    fusedTimes.push(b - a);
+    referenceTimes.push(c - b);
+  }
+  const fused = median(fusedTimes);
+  const twoPass = median(referenceTimes);
+  ctx.log(`${label}: window + downscale ${fused.toFixed(1)} ms fused, ${twoPass.toFixed(1)} ms two-pass`);
+  return { metric: `${label}: window + area downscale of the ${FULL_PX}px film (fused one pass), ms`, value: fused, unit: 'ms', peer: 'two-pass (toGrey8, then area average)', peerValue: twoPass, ratio: fused / twoPass };
 }
 
 export default async function run(ctx: BenchContext): Promise<BenchResult[]> {

@@ -1,7 +1,7 @@
 // `npm run bench -- [NAME...] [--data DIR]`: runs test/bench/NAME.bench.ts, prints a table, writes
 // bench-results/NAME.json. Benchmarks report figures; they never pass or fail on time.
 import { readdirSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, arch } from 'node:os';
+import { cpus, totalmem, platform, arch, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark, BenchResult } from './types';
@@ -54,10 +54,15 @@ async function main(): Promise<void> {
   for (const name of selected) {
     console.log(`\n== ${name} ==`);
     const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as { default: Benchmark };
+    // The load average at the start and end of each benchmark: a loaded machine slows ours and the peer alike,
+    // so the ratios still hold, but the absolute figures must be read with it.
+    const loadBefore = loadavg().map((v) => Math.round(v * 100) / 100);
     const results = await mod.default({ dataDir, args: rest, log: (line) => console.log(`  ${line}`) });
+    const loadAverage = { before: loadBefore, after: loadavg().map((v) => Math.round(v * 100) / 100) };
+    console.log(`  load average (1, 5, 15 min): ${loadBefore.join(' ')} before, ${loadAverage.after.join(' ')} after`);
     console.log(formatTable(results));
     const file = join(root, 'bench-results', `${name}.json`);
-    writeFileSync(file, JSON.stringify({ name, date: new Date().toISOString(), machine, versions: dependencyVersions(), results }, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify({ name, date: new Date().toISOString(), machine: { ...machine, loadAverage }, versions: dependencyVersions(), results }, null, 2) + '\n');
     console.log(`wrote bench-results/${name}.json`);
   }
 }
