@@ -116,4 +116,47 @@ describe('never lose work, in the browser', () => {
     await shot(page, '07-open-warnings-ru');
     await page.close();
   }, 420_000);
+
+  it('two clients edit one image: the second sees a conflict, keeps theirs on top, and the first follows', async () => {
+    const pages = await Promise.all([0, 1].map(() => browser.newPage({ viewport: { width: 1500, height: 950 } })));
+    const strokes = [[0.5, 0.3, 0.6], [0.35, 0.82, 0.9]];
+    let before = 0;
+    for (const [index, page] of pages.entries()) {
+      await page.goto(serve.url);
+      await page.getByTestId('queue-item').nth(1).click();
+      await page.getByTestId('tab-annotate').click();
+      await page.getByTestId('annotate-workspace').waitFor();
+      await waitUntil(() => totalAreaPx(page), (area) => area > 0, { what: 'the predicted mask' });
+      before = await page.getByTestId('revision-row').count();
+      await page.keyboard.press('2');
+      await page.keyboard.press('b');
+      const box = await stageBox(page);
+      const [fx, fy0, fy1] = strokes[index];
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy0);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy1, { steps: 6 });
+      await page.mouse.up();
+    }
+    // The first saves now; the second still has unsaved edits on the revision both started from.
+    await pages[0].keyboard.press('Control+s');
+    const conflicted = await waitUntil(async () => {
+      for (const page of pages) if (await page.getByTestId('mask-conflict').isVisible()) return page;
+      return null;
+    }, (page) => page !== null, { what: 'a conflict on one of the clients' });
+    const page = conflicted!;
+    const other = pages.find((p) => p !== page)!;
+    await shot(page, '08-conflict-en');
+    await page.getByTestId('locale').selectOption('ru');
+    await shot(page, '09-conflict-ru');
+    await page.getByTestId('locale').selectOption('en');
+    const mine = await totalAreaPx(page);
+    await page.getByTestId('conflict-mine').click();
+    await page.getByTestId('mask-conflict').waitFor({ state: 'hidden' });
+    await waitUntil(() => page.getByTestId('revision-row').count(), (n) => n === before + 2, { what: 'both clients\' saves in the history' });
+    expect(await totalAreaPx(page)).toBe(mine);
+    // The client without unsaved edits follows: it shows the mask just saved on top, no reload.
+    await waitUntil(() => totalAreaPx(other), (area) => area === mine, { what: 'the other client to show the latest mask' });
+    expect(await errorToasts(other)).toEqual([]);
+    for (const p of pages) await p.close();
+  }, 300_000);
 });

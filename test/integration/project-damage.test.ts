@@ -8,6 +8,9 @@ import { importFiles } from '../../src-main/services/project/import';
 import { verifyProject } from '../../src-main/services/project/verify';
 import { diskIo } from '../../src-main/services/project/durable';
 import { repoRoot } from '../helpers/paths';
+import { createAppContext } from '../../src-main/services/create-context';
+import { createHandlers } from '../../src-main/transport/handlers';
+import { getSession } from '../../src-main/services/project/session';
 import { grayPng, patternMask, tempDir } from '../unit/main/project/helpers';
 
 /**
@@ -121,6 +124,25 @@ describe('damage is never silent', () => {
     const cli = verifyCli(path);
     expect(cli.status).toBe(1);
     expect(cli.stdout).toMatch(/damaged/);
+  });
+
+  it('the app runs the check in the background after opening and reports what it found', async () => {
+    const { path } = await project(3);
+    const log = join(path, 'log.jsonl');
+    const lines = (await readFile(log, 'utf8')).split('\n');
+    lines[1] = lines[1].replace('"import"', '"imp0rt"');
+    await writeFile(log, lines.join('\n'));
+    const ctx = createAppContext({ transport: 'serve', user: 'dr-x', dataDir: join(dir, 'data'), builtinModelsDir: join(dir, 'none') });
+    const events: { kind: string; warnings?: string[] }[] = [];
+    ctx.events.on('project', (event) => events.push(event));
+    const api = createHandlers(ctx);
+    const opened = await api.project.open(path);
+    expect(opened.warnings).toEqual([]); // the snapshot hides it from the open itself
+    await getSession(ctx).verified();
+    expect(events.find((e) => e.kind === 'warnings')?.warnings?.join(' ')).toMatch(/log.jsonl is damaged at byte/);
+    expect((await api.project.current())?.warnings.join(' ')).toMatch(/log.jsonl is damaged at byte/);
+    expect((await api.project.verify()).ok).toBe(false);
+    await getSession(ctx).close();
   });
 
   it('verify finds a damaged revision file and a damaged image; an intact project exits 0', async () => {
