@@ -96,7 +96,8 @@ describe('evaluation through the app with the shipped model', () => {
       const report = await evaluateModelOnSplit(ctx, { dataDir: fixturePath('lungs'), subset: 'val', outDir, worstCount: 1 });
       expect(report.modelId).toMatch(/^pleura-lungs-unet@/);
       expect(report.count).toBe(2);
-      // One paediatric and one adult film; the shipped model scores 0.89-0.97 on such films.
+      // One paediatric and one adult film. The default model 2.0.0 (adult convention, no paediatric film in
+      // training) scores 0.86 on the paediatric one, whose V7 mask includes the lung behind the heart, and 0.93 on the adult one.
       for (const image of report.images) {
         expect(image.dice).toBeGreaterThan(0.85);
         expect(image.predictedFraction).toBeGreaterThan(0.1);

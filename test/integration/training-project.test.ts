@@ -43,7 +43,7 @@ describe('fine-tuning on a project\'s approved masks', () => {
     }, { inProcess: true });
     await registry.add(join(registry.versionsDir(), 'project-lungs@base'));
     // The base ships a fixed reference set, as the shipped model does: versions trained from it are judged on it too.
-    await cp(join(repoRoot, 'models', 'pleura-lungs-unet', 'reference'), join((await registry.resolve('project-lungs@base')).dir, 'reference'), { recursive: true });
+    await cp(join(repoRoot, 'models', 'pleura-lungs-unet-2.0.0', 'reference'), join((await registry.resolve('project-lungs@base')).dir, 'reference'), { recursive: true });
     await registry.activate('project-lungs@base');
     expect((await registry.active())?.key).toBe('project-lungs@base');
   });

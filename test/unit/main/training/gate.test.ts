@@ -52,15 +52,15 @@ describe('held-out films for validation', () => {
 });
 
 describe('reference set', () => {
-  const shipped = join(repoRoot, 'models', 'pleura-lungs-unet');
   const model = (key: string, dir: string, parent?: string) => ({ key, dir, manifest: { training: { parent } } }) as unknown as ResolvedModel;
 
-  it('the shipped model has one, and a fine-tuned version finds it through its parent', async () => {
-    const base = model('pleura-lungs-unet@1.0.0', shipped);
+  // The reference set is looked up in the version's own folder, so each shipped version folder holds one.
+  it.each(['1.0.0', '2.0.0'])('shipped model %s has one, and a fine-tuned version finds it through its parent', async (version) => {
+    const base = model(`pleura-lungs-unet@${version}`, join(repoRoot, 'models', `pleura-lungs-unet-${version}`));
     const child = model('pleura-lungs-unet@2026', join(repoRoot, 'no-such-folder'), base.key);
     const registry = { resolve: async (key?: string) => (key === base.key ? base : Promise.reject(new Error('nope'))) };
     const own = await referenceSetFor(registry, base);
-    expect(own?.name).toBe('reference:pleura-lungs-unet@1.0.0');
+    expect(own?.name).toBe(`reference:pleura-lungs-unet@${version}`);
     expect(own?.pairs.length).toBe(4);
     expect(own?.pairs.every((p) => p.mask.some((v) => v > 0) && p.image.length === p.widthPx * p.heightPx)).toBe(true);
     expect((await referenceSetFor(registry, child))?.name).toBe(own?.name);
