@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -159,4 +159,28 @@ describe('never lose work, in the browser', () => {
     expect(await errorToasts(other)).toEqual([]);
     for (const p of pages) await p.close();
   }, 300_000);
+
+  it('a lock held on another computer is broken only on the user\'s word', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await page.goto(serve.url);
+    await page.getByTestId('project-close').click();
+    const lock = JSON.stringify({ pid: 4242, host: 'radiology-pc-7', user: 'dr-b', at: '2026-12-01T10:00:00.000Z' });
+    writeFileSync(join(projectDir, '.lock'), lock);
+    await page.getByTestId('project-path').fill(projectDir);
+    await page.getByTestId('project-open-button').click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    expect(await page.getByTestId('confirm-dialog').textContent()).toMatch(/radiology-pc-7.*dr-b/);
+    await shot(page, '10-foreign-lock-en');
+    await page.getByTestId('locale').selectOption('ru');
+    await shot(page, '11-foreign-lock-ru');
+    await page.getByTestId('locale').selectOption('en');
+    await page.getByTestId('confirm-cancel').click();
+    expect(readFileSync(join(projectDir, '.lock'), 'utf8')).toBe(lock);
+    expect(await page.getByTestId('project-open').isVisible()).toBe(true);
+    await page.getByTestId('project-open-button').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('project-warnings').waitFor();
+    expect(await page.getByTestId('project-warnings').textContent()).toMatch(/radiology-pc-7.*broken on request/);
+    await page.close();
+  }, 120_000);
 });
