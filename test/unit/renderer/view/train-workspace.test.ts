@@ -32,7 +32,8 @@ const run = (overrides: Partial<TrainingRun>): TrainingRun => ({
 function setup(runs: TrainingRun[], locale: 'en' | 'ru' = 'en') {
   const { api } = fakeApi({
     training: { runs: () => ok(runs), fineTune: () => ok({ jobId: 'job-1', runId: 'run-1' }) },
-    models: { list: () => ok([]) },
+    models: { list: () => ok([{ key: 'lungs@2', active: true, builtIn: false, sizeBytes: 1, manifest: {} }]) },
+    inference: { predictBatch: () => ok({ jobId: 'p1' }) },
     project: { listImages: () => ok([]) },
   });
   const pinia = installStores(api);
@@ -76,5 +77,12 @@ describe('Train workspace', () => {
     await flushPromises();
     expect(ru.findAll('[data-testid="run-stop"]')[0].text()).toMatch(/ранняя остановка на эпохе 6\/10/);
     expect(ru.text()).toContain('0,912');
+  });
+
+  it('after a promotion the run offers to re-predict the films not yet approved with the new model', async () => {
+    const { api, wrapper } = setup([run({ promoted: true, stop: { kind: 'completed', epochsRun: 10, epochs: 10, bestEpoch: 9 } })]);
+    await flushPromises();
+    await wrapper.get('[data-testid="train-repredict"]').trigger('click');
+    expect(api.inference.predictBatch).toHaveBeenCalledWith(expect.objectContaining({ scope: 'not-approved' }));
   });
 });
