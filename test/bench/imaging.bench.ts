@@ -2,6 +2,8 @@
 // every DICOM fixture and for a 2500x2048 16-bit DICOM, uncompressed and JPEG lossless, side by side
 // with dcmtk's dcm2pnm on the same file (ratio = ours / dcmtk, same run). dcmtk writes an 8-bit PGM
 // with the file's first window (or min-max), which is the same work: decode, modality LUT, VOI, 8-bit.
+// JPEG 2000 films run against OpenJPEG's opj_decompress -threads 1 on the frame's codestream (decode
+// only, no windowing: a bound in its favour).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,24 @@ function dcmtkTool(transferSyntax: string): string | null {
   if (transferSyntax.startsWith('1.2.840.10008.1.2.4.8')) return 'dcml2pnm';
   if (transferSyntax.startsWith('1.2.840.10008.1.2.4.9') || transferSyntax.startsWith('1.2.840.10008.1.2.4.2')) return null;
   return 'dcmj2pnm';
+}
+
+/** OpenJPEG's own decoder on the frame's codestream, single-threaded (its process start included, a few ms). */
+function timeOpenJpeg(bytes: Uint8Array, dir: string): number | null {
+  const dataSet = dicomParser.parseDicom(bytes);
+  const element = dataSet.elements.x7fe00010;
+  if (!element?.fragments?.length) return null;
+  const codestream = dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, element.fragments.length);
+  const j2k = join(dir, 'frame.j2k');
+  writeFileSync(j2k, codestream);
+  const args = ['-i', j2k, '-o', join(dir, 'frame.pgm'), '-threads', '1'];
+  const times: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const start = performance.now();
+    execFileSync('opj_decompress', args, { stdio: 'ignore' });
+    if (run > 0) times.push(performance.now() - start);
+  }
+  return median(times);
 }
 
 function timeDcmtk(tool: string, file: string, out: string, hasWindow: boolean): number {
@@ -80,6 +100,7 @@ function writePatchedDicom(dir: string, name: string, widthPx: number, heightPx:
 export default async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const hasDcmtk = spawnSync('dcmj2pnm', ['--version'], { stdio: 'ignore' }).error === undefined;
   if (!hasDcmtk) ctx.log('dcmtk is not installed (apt-get install -y dcmtk): ours only, no ratios.');
+  const hasOpenJpeg = spawnSync('opj_decompress', ['-h'], { stdio: 'ignore' }).error === undefined;
   const dir = mkdtempSync(join(tmpdir(), 'pleura-imaging-bench-'));
   const out = join(dir, 'out.pgm');
   const results: BenchResult[] = [];
@@ -117,7 +138,10 @@ export default async function run(ctx: BenchContext): Promise<BenchResult[]> {
       const tool = hasDcmtk ? dcmtkTool(syntax) : null;
       const metric = `decode to display: ${label} (${image.pixels.widthPx}x${image.pixels.heightPx})`;
       if (!tool) {
-        results.push({ metric, value: ours, unit: 'ms' });
+        const openJpeg = hasOpenJpeg && syntax.startsWith('1.2.840.10008.1.2.4.9') ? timeOpenJpeg(bytes, dir) : null;
+        results.push(openJpeg === null
+          ? { metric, value: ours, unit: 'ms' }
+          : { metric, value: ours, unit: 'ms', peer: 'opj_decompress -threads 1', peerValue: openJpeg, ratio: ours / openJpeg });
         continue;
       }
       const theirs = timeDcmtk(tool, path, out, image.meta.windows.length > 0);

@@ -5,7 +5,7 @@ import { readDicomMeta, readPixelModule, type PixelModule } from './attributes';
 import { decodeCompressedFrame } from './codecs';
 import { encapsulatedFrame, nativeFrame, pixelDataElement } from './frames';
 import { parseDicomBytes, EXPLICIT_BE, type ParsedDicom } from './parse';
-import { colourPixels, modalityPixels, nativeWords, storedValues, type FrameSamples } from './pixels';
+import { colourPixels, modalityPixels, nativeWords, storedValuesAndRange, type FrameSamples } from './pixels';
 import { decodeRle } from './rle';
 import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes';
 
@@ -72,8 +72,12 @@ export async function decodeDicom(bytes: Uint8Array, name: string, frame: number
       if (module.samplesPerPixel === 3) photometric = 'RGB';
     }
   }
-  const pixels = module.samplesPerPixel === 3
-    ? colourPixels(samples, module, photometric)
-    : modalityPixels(storedValues(samples, module), module);
+  let pixels: ImagePixels;
+  if (module.samplesPerPixel === 3) {
+    pixels = colourPixels(samples, module, photometric);
+  } else {
+    const stored = storedValuesAndRange(samples, module);
+    pixels = modalityPixels(stored.values, module, stored.range);
+  }
   return { meta, pixels };
 }

@@ -43,21 +43,45 @@ export function nativeWords(bytes: Uint8Array, bitsAllocated: number, bigEndian:
  * Returns the input unchanged (no copy) when nothing needs doing.
  */
 export function storedValues(frame: FrameSamples, module: Pick<PixelModule, 'bitsStored' | 'highBit' | 'signed' | 'bitsAllocated'>): Samples {
+  return storedValuesAndRange(frame, module).values;
+}
+
+/** Stored values with their min and max (padding included) when the masking pass found them, else null. */
+export interface StoredValues {
+  values: Samples;
+  range: { min: number; max: number } | null;
+}
+
+/**
+ * {@link storedValues}, plus the range: the unsigned masking loop (the usual 12-in-16-bit film) finds the
+ * min and max as it goes, so that {@link modalityPixels} need not read the film again for them.
+ */
+export function storedValuesAndRange(frame: FrameSamples, module: Pick<PixelModule, 'bitsStored' | 'highBit' | 'signed' | 'bitsAllocated'>): StoredValues {
   const { samples } = frame;
   const bitsStored = module.bitsStored;
   const shift = frame.native ? Math.max(0, module.highBit + 1 - bitsStored) : 0;
   const containerBits = samples.BYTES_PER_ELEMENT * 8;
   const needsMask = frame.native ? shift > 0 || bitsStored < containerBits : module.signed && !(samples instanceof Int16Array && bitsStored === 16);
-  if (!needsMask && !(module.signed && frame.native)) return samples;
+  if (!needsMask && !(module.signed && frame.native)) return { values: samples, range: null };
   const mask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;
   const out = storedArray(bitsStored, module.signed, containerBits, samples.length);
   const count = samples.length;
   if (!module.signed) {
     // The common case (12 bits in 16, unsigned): one tight loop into the container's own type, which
     // the modality step then keeps without a copy (a 2500x2048 film: no 20 MB Int32 array, one pass less).
-    if (bitsStored >= 32) for (let i = 0; i < count; i++) out[i] = samples[i] >>> 0;
-    else for (let i = 0; i < count; i++) out[i] = (samples[i] >>> shift) & mask;
-    return out;
+    if (bitsStored >= 32) {
+      for (let i = 0; i < count; i++) out[i] = samples[i] >>> 0;
+      return { values: out, range: null };
+    }
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < count; i++) {
+      const value = (samples[i] >>> shift) & mask;
+      out[i] = value;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    return { values: out, range: count > 0 ? { min, max } : null };
   }
   const signBit = 2 ** (bitsStored - 1);
   const range = 2 ** bitsStored;
@@ -66,7 +90,7 @@ export function storedValues(frame: FrameSamples, module: Pick<PixelModule, 'bit
     if (value >= signBit) value -= range;
     out[i] = value;
   }
-  return out;
+  return { values: out, range: null };
 }
 
 /** The narrowest array that holds every stored value: the word's own size where it fits, else 32 bits. */
@@ -99,15 +123,18 @@ function paddingTest(module: PixelModule): ((value: number) => boolean) | null {
  * The grey pixel pipeline after the stored-value step, in the standard's order: pixel padding, then
  * the modality LUT (Modality LUT Sequence, else rescale slope/intercept). Padding pixels are left out
  * of min/max and set to the darkest displayed value (min, or max for MONOCHROME1) so they show black.
+ * `storedRange`, when given, must be the min and max of `stored` (from {@link storedValuesAndRange}).
  * The output keeps full depth; integral results keep an integer array (LUT-friendly for display).
  */
-export function modalityPixels(stored: Samples, module: PixelModule): ImagePixels {
+export function modalityPixels(stored: Samples, module: PixelModule, storedRange: StoredValues['range'] = null): ImagePixels {
   const length = module.rows * module.columns;
   const isPadding = paddingTest(module);
-  let storedMin = Infinity;
-  let storedMax = -Infinity;
+  // A range found by the stored-value pass over exactly these pixels saves a pass (padding needs its own).
+  const known = storedRange !== null && !isPadding && stored.length === length;
+  let storedMin = known ? storedRange.min : Infinity;
+  let storedMax = known ? storedRange.max : -Infinity;
   let paddingCount = 0;
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < (known ? 0 : length); i++) {
     const value = stored[i];
     if (isPadding && isPadding(value)) {
       paddingCount++;

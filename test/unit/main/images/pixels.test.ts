@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PixelModule } from '../../../../src-main/services/images/dicom/attributes';
-import { modalityPixels, nativeWords, storedValues } from '../../../../src-main/services/images/dicom/pixels';
+import { modalityPixels, nativeWords, storedValues, storedValuesAndRange } from '../../../../src-main/services/images/dicom/pixels';
 
 const base: PixelModule = {
   rows: 1, columns: 4, frames: 1, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 12, highBit: 11, signed: false,
@@ -23,6 +23,32 @@ describe('storedValues (PS3.5 8.1.1)', () => {
     const samples = Uint16Array.from([0x0fff, 1, 2, 3]);
     expect(storedValues({ samples, native: false, planar: false }, base)).toBe(samples);
     expect(Array.from(storedValues({ samples, native: false, planar: false }, { ...base, signed: true }))).toEqual([-1, 1, 2, 3]);
+  });
+});
+
+describe('storedValuesAndRange (one pass for values, min and max)', () => {
+  it('keeps 12-in-16 words in a Uint16Array with their range, and the modality step reuses it unchanged', () => {
+    const frame = { samples: Uint16Array.from([0xf123, 0x0fff, 0x1000, 0x0042]), native: true, planar: false };
+    const stored = storedValuesAndRange(frame, base);
+    expect(stored.values).toBeInstanceOf(Uint16Array);
+    expect(Array.from(stored.values)).toEqual([0x123, 0xfff, 0, 0x42]);
+    expect(stored.range).toEqual({ min: 0, max: 0xfff });
+    const withRange = modalityPixels(stored.values, base, stored.range);
+    const without = modalityPixels(stored.values, base);
+    expect(withRange.data).toBe(stored.values);
+    expect({ ...withRange, data: Array.from(withRange.data) }).toEqual({ ...without, data: Array.from(without.data) });
+  });
+
+  it('ignores a known range when pixel padding must be left out of it', () => {
+    const stored = storedValuesAndRange({ samples: Uint16Array.from([0, 10, 20, 30]), native: true, planar: false }, base);
+    const padded = modalityPixels(stored.values, { ...base, paddingValue: 0 }, stored.range);
+    expect([padded.min, padded.max]).toEqual([10, 30]);
+  });
+
+  it('signed stored values stay in 16 bits', () => {
+    const stored = storedValuesAndRange({ samples: Uint16Array.from([0x0800, 0x0fff]), native: true, planar: false }, { ...base, signed: true });
+    expect(stored.values).toBeInstanceOf(Int16Array);
+    expect(Array.from(stored.values)).toEqual([-2048, -1]);
   });
 });
 
