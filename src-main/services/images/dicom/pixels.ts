@@ -40,7 +40,7 @@ export function nativeWords(bytes: Uint8Array, bitsAllocated: number, bigEndian:
  * Stored values (PS3.5 8.1.1 / PS3.3 C.7.6.3.1): native words are shifted right so that the high bit
  * lands at `bitsStored - 1`, masked to bits stored (dropping overlay bits) and sign-extended when pixel
  * representation is 1. Compressed samples carry the value already; signed ones are only sign-extended.
- * Returns the input unchanged (no copy) when nothing needs doing.
+ * Returns the input unchanged (no copy) when nothing needs doing, or when no word has bits to drop.
  */
 export function storedValues(frame: FrameSamples, module: Pick<PixelModule, 'bitsStored' | 'highBit' | 'signed' | 'bitsAllocated'>): Samples {
   return storedValuesAndRange(frame, module).values;
@@ -64,25 +64,26 @@ export function storedValuesAndRange(frame: FrameSamples, module: Pick<PixelModu
   const needsMask = frame.native ? shift > 0 || bitsStored < containerBits : module.signed && !(samples instanceof Int16Array && bitsStored === 16);
   if (!needsMask && !(module.signed && frame.native)) return { values: samples, range: null };
   const mask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;
-  const out = storedArray(bitsStored, module.signed, containerBits, samples.length);
   const count = samples.length;
   if (!module.signed) {
-    // The common case (12 bits in 16, unsigned): one tight loop into the container's own type, which
-    // the modality step then keeps without a copy (a 2500x2048 film: no 20 MB Int32 array, one pass less).
+    if (shift === 0 && count > 0 && samples instanceof Uint16Array) {
+      // Usually no word has bits above bits stored: then a read-only pass gives the range and the words
+      // are the values as they are (no film-sized copy, nothing written).
+      const range = wordRange16(samples);
+      if (range.max <= mask) return { values: samples, range };
+    }
+    // Otherwise one tight loop into the container's own type, which the modality step then keeps
+    // without a copy (a 2500x2048 film: no 20 MB Int32 array, one pass less).
+    const out = storedArray(bitsStored, false, containerBits, count);
     if (bitsStored >= 32) {
       for (let i = 0; i < count; i++) out[i] = samples[i] >>> 0;
       return { values: out, range: null };
     }
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < count; i++) {
-      const value = (samples[i] >>> shift) & mask;
-      out[i] = value;
-      if (value < min) min = value;
-      if (value > max) max = value;
-    }
-    return { values: out, range: count > 0 ? { min, max } : null };
+    if (count === 0) return { values: out, range: null };
+    const range = samples instanceof Uint16Array && out instanceof Uint16Array ? maskWords16(samples, out, shift, mask) : maskWords(samples, out, shift, mask);
+    return { values: out, range };
   }
+  const out = storedArray(bitsStored, true, containerBits, count);
   const signBit = 2 ** (bitsStored - 1);
   const range = 2 ** bitsStored;
   for (let i = 0; i < count; i++) {
@@ -93,6 +94,45 @@ export function storedValuesAndRange(frame: FrameSamples, module: Pick<PixelModu
   return { values: out, range: null };
 }
 
+/**
+ * The masking loop for 16-bit words into 16-bit values, with min and max: typed to one array kind so
+ * that V8 compiles monomorphic loads and stores (the generic loop sees every sample array type).
+ */
+function maskWords16(samples: Uint16Array, out: Uint16Array, shift: number, mask: number): { min: number; max: number } {
+  let min = 65535;
+  let max = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const value = (samples[i] >>> shift) & mask;
+    out[i] = value;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return { min, max };
+}
+
+function wordRange16(samples: Uint16Array): { min: number; max: number } {
+  let min = 65535;
+  let max = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const value = samples[i];
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return { min, max };
+}
+
+function maskWords(samples: Samples, out: Samples, shift: number, mask: number): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < samples.length; i++) {
+    const value = (samples[i] >>> shift) & mask;
+    out[i] = value;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return { min, max };
+}
+
 /** The narrowest array that holds every stored value: the word's own size where it fits, else 32 bits. */
 function storedArray(bitsStored: number, signed: boolean, containerBits: number, length: number): Samples {
   if (!signed && bitsStored <= 8 && containerBits === 8) return new Uint8Array(length);
@@ -101,12 +141,14 @@ function storedArray(bitsStored: number, signed: boolean, containerBits: number,
   return new Int32Array(length);
 }
 
-function outputArray(low: number, high: number, integral: boolean, eightBit: boolean, length: number): Output {
-  if (!integral) return new Float32Array(length);
-  if (low >= 0 && high <= 255 && eightBit) return new Uint8Array(length);
-  if (low >= 0 && high <= 65535) return new Uint16Array(length);
-  if (low >= -32768 && high <= 32767) return new Int16Array(length);
-  return new Int32Array(length);
+type OutputKind = Float32ArrayConstructor | Uint8ArrayConstructor | Uint16ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor;
+
+function outputKind(low: number, high: number, integral: boolean, eightBit: boolean): OutputKind {
+  if (!integral) return Float32Array;
+  if (low >= 0 && high <= 255 && eightBit) return Uint8Array;
+  if (low >= 0 && high <= 65535) return Uint16Array;
+  if (low >= -32768 && high <= 32767) return Int16Array;
+  return Int32Array;
 }
 
 /** Pixel padding (PS3.3 C.7.5.1.1.2): a stored value, or a range up to the range limit. */
@@ -170,11 +212,13 @@ export function modalityPixels(stored: Samples, module: PixelModule, storedRange
     min = Math.min(a, b);
     max = Math.max(a, b);
     const integral = Number.isInteger(slope) && Number.isInteger(intercept);
-    data = outputArray(min, max, integral, module.bitsAllocated <= 8, length);
+    const kind = outputKind(min, max, integral, module.bitsAllocated <= 8);
     const identity = slope === 1 && intercept === 0;
-    if (identity && data.constructor === stored.constructor && stored.length === length && !isPadding) {
+    if (identity && kind === stored.constructor && stored.length === length && !isPadding) {
+      // decided before allocating: the film's own array is the result, no film-sized buffer to zero
       return { widthPx: module.columns, heightPx: module.rows, channels: 1, data: stored as Output, min, max, invert };
     }
+    data = new kind(length);
     if (identity) for (let i = 0; i < length; i++) data[i] = stored[i];
     else for (let i = 0; i < length; i++) data[i] = stored[i] * slope + intercept;
   }

@@ -39,6 +39,13 @@ describe('storedValuesAndRange (one pass for values, min and max)', () => {
     expect({ ...withRange, data: Array.from(withRange.data) }).toEqual({ ...without, data: Array.from(without.data) });
   });
 
+  it('returns 12-in-16 words with nothing above bit 11 as they are, without a copy, with their range', () => {
+    const samples = Uint16Array.from([7, 0x0fff, 3, 0x0800]);
+    const stored = storedValuesAndRange({ samples, native: true, planar: false }, base);
+    expect(stored.values).toBe(samples);
+    expect(stored.range).toEqual({ min: 3, max: 0xfff });
+  });
+
   it('ignores a known range when pixel padding must be left out of it', () => {
     const stored = storedValuesAndRange({ samples: Uint16Array.from([0, 10, 20, 30]), native: true, planar: false }, base);
     const padded = modalityPixels(stored.values, { ...base, paddingValue: 0 }, stored.range);
