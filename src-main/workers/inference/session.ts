@@ -21,6 +21,9 @@ function sessionOptions(provider: string): ort.InferenceSession.SessionOptions {
     intraOpNumThreads: availableParallelism(),
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    // No busy-waiting of the intra-op threads after a run: on a 2-core machine they spun over the
+    // pre- and post-processing that follow on the same cores (and over the UI).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }
 
