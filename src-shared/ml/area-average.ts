@@ -60,8 +60,19 @@ export function areaAverageThroughLut(pixels: Pick<ImagePixels, 'widthPx' | 'hei
   const acc = new Float64Array(widthPx);
   for (let ty = 0; ty < heightPx; ty++) {
     acc.fill(0);
-    for (let y = rowStart[ty], row = y * srcW; y < rowStart[ty + 1]; y++, row += srcW) {
-      // Runs of a row per output column: measured ~2x faster than one flat loop through a column map.
+    const yEnd = rowStart[ty + 1];
+    let y = rowStart[ty];
+    // Runs of a row per output column (measured ~2x faster than one flat loop through a column map),
+    // two source rows at a time to halve the loop overhead per pixel.
+    for (let row = y * srcW; y + 1 < yEnd; y += 2, row += 2 * srcW) {
+      for (let tx = 0; tx < widthPx; tx++) {
+        let sum = 0;
+        for (let i = row + colStart[tx], end = row + colStart[tx + 1]; i < end; i++) sum += lut[data[i] - base] + lut[data[i + srcW] - base];
+        acc[tx] += sum;
+      }
+    }
+    if (y < yEnd) {
+      const row = y * srcW;
       for (let tx = 0; tx < widthPx; tx++) {
         let sum = 0;
         for (let i = row + colStart[tx], end = row + colStart[tx + 1]; i < end; i++) sum += lut[data[i] - base];
