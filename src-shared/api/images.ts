@@ -68,16 +68,29 @@ export interface ImagePixels {
   invert: boolean;
 }
 
+/**
+ * A small rendering of a film for lists: the viewer's default display (window, VOI LUT, MONOCHROME1
+ * inverted) as 8-bit grey, area-averaged so that its longer side is at most the size asked for. Row-major.
+ */
+export interface Thumbnail {
+  widthPx: number;
+  heightPx: number;
+  data: Uint8Array;
+}
+
 /** Image decoding and metadata. */
 export interface ImagesApi {
   meta(imageId: string): Promise<ImageMeta>;
   pixels(imageId: string, options: { frame?: number }): Promise<ImagePixels>;
   /** Sets a user spacing (mm/pixel) for an image that has none (raster images). */
   setSpacing(imageId: string, spacingMm: number | null): Promise<ImageMeta>;
+  /** A thumbnail of the first frame, longer side at most `maxSidePx` (16..256); never larger than the film. */
+  thumbnail(imageId: string, options: { maxSidePx: number }): Promise<Thumbnail>;
 }
 
 export const imagesSchemas = {
   meta: z.tuple([z.string().min(1)]),
   pixels: z.tuple([z.string().min(1), z.object({ frame: z.number().int().nonnegative().optional() })]),
   setSpacing: z.tuple([z.string().min(1), z.number().positive().max(10).nullable()]),
+  thumbnail: z.tuple([z.string().min(1), z.object({ maxSidePx: z.number().int().min(16).max(256) })]),
 };

@@ -64,6 +64,15 @@ describe('annotation workstation in Chromium', () => {
     await page.goto(serve.url);
     await createProjectInUi(page, projectDir);
     await importInUi(page, xrays, xrays.length);
+    // Each film in the queue gets a thumbnail of what the viewer shows (drawn, not blank).
+    await waitUntil(() => page.locator('[data-testid="queue-thumb"][data-loaded="yes"]').count(), (n) => n === xrays.length, { timeoutMs: 60_000, what: 'queue thumbnails' });
+    const thumbSpread = await page.getByTestId('queue-thumb').first().evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let low = 255, high = 0;
+      for (let i = 0; i < data.length; i += 4) { low = Math.min(low, data[i]); high = Math.max(high, data[i]); }
+      return high - low;
+    });
+    expect(thumbSpread).toBeGreaterThan(100);
     await shot(page, '01-imported');
 
     const first = page.getByTestId('queue-item').first();

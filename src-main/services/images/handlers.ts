@@ -6,6 +6,8 @@ import { service, type AppContext } from '../context';
 import { PromiseLru } from './cache';
 import { decodeImage, type DecodedImage } from './decode';
 import { IMAGE_SOURCE_KEY, type ImageSource } from './source';
+import { makeThumbnail, SerialQueue } from './thumbnail';
+import type { Thumbnail } from '../../../src-shared/api/images';
 
 /** Decoded images kept in memory: a 3k x 3k 16-bit frame is ~18 MB, so a handful is cheap. */
 const CACHED_IMAGES = 4;
@@ -35,6 +37,29 @@ async function decoded(ctx: AppContext, imageId: string, frame: number): Promise
   });
 }
 
+/** Thumbnails are small (a 96 px one is 9 KB), so a whole queue's worth is kept. */
+const CACHED_THUMBNAILS = 2000;
+
+/**
+ * A thumbnail, decoded apart from the viewer's cache (a list of films must not push the open film out of
+ * it), one film at a time, and kept per image source.
+ */
+function thumbnail(ctx: AppContext, imageId: string, maxSidePx: number): Promise<Thumbnail> {
+  const source = imageSource(ctx);
+  const caches = service(ctx, 'images.thumbnails', () => new WeakMap<ImageSource, PromiseLru<Thumbnail>>());
+  let cache = caches.get(source);
+  if (!cache) {
+    cache = new PromiseLru<Thumbnail>(CACHED_THUMBNAILS);
+    caches.set(source, cache);
+  }
+  const queue = service(ctx, 'images.thumbnailQueue', () => new SerialQueue());
+  return cache.get(`${imageId}@${maxSidePx}`, () => queue.run(async () => {
+    const { bytes, name } = await source.readImageBytes(imageId);
+    const image = await decodeImage(bytes, { name, frame: 0 });
+    return makeThumbnail(image.pixels, image.meta, maxSidePx);
+  }));
+}
+
 async function withUserSpacing(source: ImageSource, imageId: string, meta: Omit<ImageMeta, 'imageId'>): Promise<ImageMeta> {
   if (meta.spacing) return { ...meta, imageId };
   const spacingMm = await source.getUserSpacingMm(imageId);
@@ -62,6 +87,9 @@ export function createImagesHandlers(ctx: AppContext): Api['images'] {
       }
       await source.setUserSpacingMm(imageId, spacingMm);
       return withUserSpacing(source, imageId, image.meta);
+    },
+    thumbnail(imageId, options) {
+      return thumbnail(ctx, imageId, options.maxSidePx);
     },
   };
 }

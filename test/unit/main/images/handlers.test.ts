@@ -5,6 +5,8 @@ import { createAppContext } from '../../../../src-main/services/create-context';
 import { createImagesHandlers } from '../../../../src-main/services/images/handlers';
 import { IMAGE_SOURCE_KEY, type ImageSource } from '../../../../src-main/services/images/source';
 import { fixturePath } from '../../../helpers/paths';
+import { toGrey8 } from '../../../../src-shared/imaging';
+import { thumbnailSize } from '../../../../src-main/services/images/thumbnail';
 
 const files: Record<string, string> = {
   chest: fixturePath('dicom', 'gdcm-CR-MONO1-10-chest.dcm'),
@@ -69,5 +71,30 @@ describe('images handlers', () => {
     await expect(images.meta('missing')).rejects.toMatchObject({ code: 'not-found' });
     expect(source.reads).toBe(2);
     await expect(images.pixels('chest', { frame: 3 })).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+
+  it('makes thumbnails of what the viewer shows, aspect kept, without pushing the open film out of the cache', async () => {
+    const { images, source } = setup();
+    const meta = await images.meta('chest');
+    const chest = await images.thumbnail('chest', { maxSidePx: 64 });
+    expect([chest.widthPx, chest.heightPx, chest.data.length]).toEqual([64, 64, 64 * 64]);
+    // The viewer's display (MONOCHROME1 inverted by the window) averaged over 440/64 x 440/64 blocks.
+    const pixels = await images.pixels('chest', {});
+    const display = toGrey8(pixels, meta);
+    const meanOf = (data: ArrayLike<number>) => Array.from(data).reduce((a, b) => a + b, 0) / data.length;
+    expect(Math.abs(meanOf(chest.data) - meanOf(display))).toBeLessThan(1);
+    const png = await images.thumbnail('png', { maxSidePx: 96 });
+    const pngMeta = await images.meta('png');
+    expect(Math.max(png.widthPx, png.heightPx)).toBe(96);
+    expect(png).toMatchObject(thumbnailSize(pngMeta.widthPx, pngMeta.heightPx, 96));
+    const reads = source.reads;
+    await images.thumbnail('png', { maxSidePx: 96 });
+    await images.pixels('chest', {});
+    expect(source.reads).toBe(reads);
+  });
+
+  it('never enlarges a small film and keeps at least a pixel a side', () => {
+    expect(thumbnailSize(40, 20, 96)).toEqual({ widthPx: 40, heightPx: 20 });
+    expect(thumbnailSize(5000, 10, 64)).toEqual({ widthPx: 64, heightPx: 1 });
   });
 });
