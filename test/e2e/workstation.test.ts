@@ -66,8 +66,10 @@ describe('annotation workstation in Chromium', () => {
     await importInUi(page, xrays, xrays.length);
     // Each film in the queue gets a thumbnail of what the viewer shows (drawn, not blank).
     await waitUntil(() => page.locator('[data-testid="queue-thumb"][data-loaded="yes"]').count(), (n) => n === xrays.length, { timeoutMs: 60_000, what: 'queue thumbnails' });
-    const thumbSpread = await page.getByTestId('queue-thumb').first().evaluate((canvas: HTMLCanvasElement) => {
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const thumbSpread = await page.getByTestId('queue-thumb').first().evaluate((element) => {
+      const canvas = element as unknown as Canvas2d;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let low = 255, high = 0;
       for (let i = 0; i < data.length; i += 4) { low = Math.min(low, data[i]); high = Math.max(high, data[i]); }
       return high - low;
