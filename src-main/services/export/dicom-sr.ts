@@ -2,14 +2,11 @@ import { readFile } from 'node:fs/promises';
 import dcmjs from 'dcmjs';
 import { safeJoin, writeFileAtomic } from '../project/durable';
 import type { StoredImage } from '../project/state';
-import type { Dataset } from './dicom-io';
+import { writeDicom, type Dataset } from './dicom-io';
 import { exportDicomSeg, readDicom } from './dicom-seg';
 import type { ExportItem, ExportJob } from './export';
 
 const comprehensiveSr = '1.2.840.10008.5.1.4.1.1.88.33';
-const explicitLittleEndian = '1.2.840.10008.1.2.1';
-/** Pleura's implementation class UID (2.25 form, fixed; the same as the SEG writer's). */
-const implementationClassUid = '2.25.233196150591183917409355389466370350977';
 /** Device Observer UID of Pleura as an algorithm (2.25 form, fixed). */
 const deviceObserverUid = '2.25.161330437462740785390719282563906542281';
 
@@ -164,17 +161,3 @@ function buildSr(seg: Dataset, item: ExportItem, areas: { rightCm2: number; left
   };
 }
 
-function writeDicom(dataset: Dataset): Buffer {
-  const { DicomMetaDictionary, DicomDict } = dcmjs.data;
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: dataset.SOPClassUID,
-    MediaStorageSOPInstanceUID: dataset.SOPInstanceUID,
-    TransferSyntaxUID: explicitLittleEndian,
-    ImplementationClassUID: implementationClassUid,
-    ImplementationVersionName: 'PLEURA_0_1',
-  };
-  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-  return Buffer.from(dict.write() as ArrayBuffer);
-}
