@@ -28,19 +28,15 @@ export interface PacsConnection {
   timeoutMs: number;
 }
 
-/** What a settings form saves; `secret` omitted keeps the stored one, an empty string removes it. */
-export interface PacsConnectionInput {
+/**
+ * What a settings form saves: a connection without what the server decides (`hasSecret`), its id and
+ * time-out optional; `secret` omitted keeps the stored one, an empty string removes it.
+ */
+export type PacsConnectionInput = Omit<PacsConnection, 'id' | 'hasSecret' | 'timeoutMs'> & {
   id?: string;
-  name: string;
-  baseUrl: string;
-  qidoUrl?: string;
-  wadoUrl?: string;
-  stowUrl?: string;
-  auth: PacsAuthKind;
-  user?: string;
   secret?: string;
   timeoutMs?: number;
-}
+};
 
 /** A study search (QIDO-RS). Dates are YYYYMMDD; `modalities` defaults to CR and DX. */
 export interface PacsQuery {
