@@ -16,6 +16,12 @@ export interface AppContext {
   dataDir: string;
   /** Folder of the shipped models (`models/` in a checkout, unpacked resources when packaged). */
   builtinModelsDir: string;
+  /**
+   * Serve mode with `--root`: the real path of the folder every file a service opens on a client's
+   * behalf must stay inside (the transport confines path arguments; services check the files they find
+   * by themselves, such as a mask beside a film). Unset: no confinement.
+   */
+  pathRoot?: string;
   /** Lazily created services, keyed by domain; each domain module owns its entry. */
   services: Map<string, unknown>;
 }

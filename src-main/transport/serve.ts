@@ -8,6 +8,7 @@ import type { Api } from '../../src-shared/api';
 import type { AppContext } from '../services/context';
 import { MAX_INFLIGHT_MESSAGE_BYTES, MAX_MESSAGE_BYTES } from '../services/images/limits';
 import { ByteBudget } from './byte-budget';
+import { realRoot } from '../services/confine-path';
 import { confineApi } from './confine';
 import { parseRequestTarget } from './request-url';
 import { refuse, serveRendererFile } from './static-files';
@@ -78,6 +79,8 @@ function cookieToken(req: IncomingMessage): string | undefined {
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const api = options.root ? await confineApi(options.api, options.root) : options.api;
+  // the services find some files by themselves (masks beside films): they check them against the root
+  if (options.root) options.ctx.pathRoot = await realRoot(options.root);
   let origin = '';
   const allowedHosts = new Set<string>();
 

@@ -24,9 +24,9 @@ export function createProjectHandlers(ctx: AppContext): Api['project'] {
       return session.require().listImages();
     },
     // The store emits a 'changed' event for each image it adds.
-    importPaths: (paths, options) => importPaths(session.require(), paths, options),
+    importPaths: (paths, options) => importPaths(session.require(), paths, { ...options, root: ctx.pathRoot }),
     importFiles: (files) => importFiles(session.require(), files),
-    scanImport: (paths, options) => scanImport(session.require(), paths, options),
+    scanImport: (paths, options) => scanImport(session.require(), paths, { ...options, root: ctx.pathRoot }),
     setStatus: (imageId, status, options) => session.require().setStatus(imageId, status, { revisionId: options.revisionId }),
     async verify() {
       const store = session.require();

@@ -11,8 +11,9 @@ const maxScanBytes = 1024 * 1024 * 1024;
  * What `importPaths` would find, without writing anything: each film with the mask PNG beside it (if
  * any), and the films already in the project (by content). The UI shows it and asks whether to import
  * the masks, so a sibling `masks/` folder is never taken as the films' masks without the user knowing.
+ * With `root` (serve --root), masks outside it are not looked at.
  */
-export async function scanImport(store: ProjectStore, paths: string[], options: { recursive?: boolean }): Promise<ImportScan> {
+export async function scanImport(store: ProjectStore, paths: string[], options: { recursive?: boolean; root?: string }): Promise<ImportScan> {
   const scan: ImportScan = { images: [], duplicates: [], rejected: [] };
   const candidates = await collectCandidates(paths, options.recursive ?? true, scan);
   for (const candidate of candidates) {
@@ -25,7 +26,7 @@ export async function scanImport(store: ProjectStore, paths: string[], options: 
           continue;
         }
       }
-      const mask = await findReferenceMask(candidate);
+      const mask = await findReferenceMask(candidate, { root: options.root });
       scan.images.push({ path: candidate.label, mask: mask?.name ?? null });
     } catch (error) {
       scan.rejected.push({ path: candidate.label, reason: error instanceof Error ? error.message : String(error) });

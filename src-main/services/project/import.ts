@@ -6,6 +6,7 @@ import type { LabelMask } from '../../../src-shared/api/masks';
 import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
 import { splitLeftRight } from '../../../src-shared/mask/leftright';
+import { realPathInside } from '../confine-path';
 import { readRegularFile } from '../images/read-file';
 import { sha256Hex } from './revision-file';
 import { hasDicomMagic, probeImage } from './probe';
@@ -28,14 +29,16 @@ export interface Candidate {
 
 /**
  * Imports files and folders (recursive unless `recursive: false`). Folders are walked for images by
- * extension or DICOM magic (DICOMDIR indexes and files in `masks/` folders are skipped); paths named
- * explicitly are always tried. Never throws for bad input: each refused file is in `rejected`.
+ * extension or DICOM magic (DICOMDIR indexes and files in `masks/` folders are skipped; symlinks are
+ * not followed); paths named explicitly are always tried. With `root` (the real path of serve
+ * --root), masks beside the films are only taken from inside it. Never throws for bad input: each
+ * refused file is in `rejected`.
  */
-export async function importPaths(store: ProjectStore, paths: string[], options: { copy?: boolean; recursive?: boolean; masks?: ImportMasks }): Promise<ImportReport> {
+export async function importPaths(store: ProjectStore, paths: string[], options: { copy?: boolean; recursive?: boolean; masks?: ImportMasks; root?: string }): Promise<ImportReport> {
   const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
   const candidates = await collectCandidates(paths, options.recursive ?? true, report);
   const copy = options.copy ?? store.settings.copyImages;
-  for (const candidate of candidates) await importOne(store, candidate, { copy, masks: options.masks ?? 'ignore' }, report);
+  for (const candidate of candidates) await importOne(store, candidate, { copy, masks: options.masks ?? 'ignore', root: options.root }, report);
   return report;
 }
 
@@ -117,7 +120,7 @@ async function looksLikeDicom(path: string): Promise<boolean> {
   }
 }
 
-async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean; pacs?: PacsProvenance; masks?: ImportMasks }, report: ImportReport): Promise<void> {
+async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean; pacs?: PacsProvenance; masks?: ImportMasks; root?: string }, report: ImportReport): Promise<void> {
   try {
     const bytes = await candidate.read();
     if (bytes.length === 0) throw new PleuraError('corrupt', 'The file is empty.');
@@ -130,7 +133,7 @@ async function importOne(store: ProjectStore, candidate: Candidate, options: { c
     const probed = await probeImage(bytes, candidate.name);
     const reference = !options.copy && candidate.path;
     let record = await store.addImage({ name: candidate.name, ...probed, contentHash, origin: candidate.label, ...(reference ? { referencePath: candidate.path } : { bytes }), ...(options.pacs ? { pacs: options.pacs } : {}) });
-    const mask = await findReferenceMask(candidate);
+    const mask = await findReferenceMask(candidate, { root: options.root });
     if (mask && options.masks !== 'import') report.masksIgnored = (report.masksIgnored ?? 0) + 1;
     else if (mask) {
       try {
@@ -165,8 +168,12 @@ function stripExt(name: string): string {
   return ext ? name.slice(0, -ext.length) : name;
 }
 
-/** A mask PNG next to the image: `<stem>_mask.png`, `masks/<stem>.png`, or `../masks/<name|stem.png>`. */
-export async function findReferenceMask(candidate: Candidate): Promise<{ name: string; bytes: Uint8Array } | null> {
+/**
+ * A mask PNG next to the image: `<stem>_mask.png`, `masks/<stem>.png`, or `../masks/<name|stem.png>`.
+ * With `root` (a real path: serve --root), a candidate is only read when it lies inside the root once
+ * its symlinks are resolved: `../masks/` of a film at the root's top, or a symlink out, is passed over.
+ */
+export async function findReferenceMask(candidate: Candidate, options: { root?: string } = {}): Promise<{ name: string; bytes: Uint8Array } | null> {
   if (candidate.droppedMask) return { name: candidate.droppedMask.name, bytes: candidate.droppedMask.bytes };
   if (!candidate.path) return null;
   const dir = dirname(candidate.path);
@@ -175,7 +182,8 @@ export async function findReferenceMask(candidate: Candidate): Promise<{ name: s
   for (const name of names) {
     const path = join(dir, name);
     if (path === candidate.path) continue;
-    const bytes = await readRegularFile(path).catch(() => null);
+    const inside = await realPathInside(options.root, path);
+    const bytes = inside === null ? null : await readRegularFile(inside).catch(() => null);
     if (bytes) return { name: path, bytes };
   }
   return null;

@@ -20,6 +20,22 @@ beforeAll(async () => {
   copyFileSync(fixturePath('xray', 'CHNCXR_0005_0.png'), join(base, 'outside', 'film.png'));
   copyFileSync(fixturePath('xray', 'CHNCXR_0010_0.png'), join(root, 'films', 'film.png'));
   symlinkSync(join(base, 'outside'), join(root, 'films', 'escape'));
+  // masks beside films that lie outside the root: `../masks/` of a film at the root's top, and a
+  // `<stem>_mask.png` that is a symlink out of it
+  const film = 'COVIDGB_kjr-21-e24-g001-l-a.png';
+  const other = 'COVIDGB_kjr-21-e24-g002-l-a.png';
+  mkdirSync(join(base, 'masks'));
+  copyFileSync(fixturePath('project', 'images', film), join(root, film));
+  copyFileSync(fixturePath('project', 'masks', film), join(base, 'masks', film));
+  mkdirSync(join(root, 'linked'));
+  copyFileSync(fixturePath('project', 'images', other), join(root, 'linked', other));
+  copyFileSync(fixturePath('project', 'masks', other), join(base, 'outside', 'mask.png'));
+  symlinkSync(join(base, 'outside', 'mask.png'), join(root, 'linked', other.replace('.png', '_mask.png')));
+  // and one inside, which is found
+  mkdirSync(join(root, 'inside', 'images'), { recursive: true });
+  mkdirSync(join(root, 'inside', 'masks'));
+  copyFileSync(fixturePath('xray', 'COVIDGB_ARDSSevere.png'), join(root, 'inside', 'images', 'ards.png'));
+  copyFileSync(fixturePath('xray', 'COVIDGB_ARDSSevere.mask.png'), join(root, 'inside', 'masks', 'ards.png'));
   server = await startServeChild({ PLEURA_TEST_ROOT: root });
 });
 afterAll(async () => {
@@ -46,6 +62,19 @@ describe('serve --root', () => {
       reasons.push(refused.reason!.replace(path, 'PATH'));
     }
     expect(new Set(reasons).size).toBe(1);
+  });
+
+  it('never reads a mask beside a film from outside the root (../masks/, a symlinked _mask.png)', async () => {
+    const paths = ['COVIDGB_kjr-21-e24-g001-l-a.png', 'linked', 'inside/images'];
+    const scan = await call(server, 'project', 'scanImport', [paths, {}]);
+    expect(scan.ok, JSON.stringify(scan)).toBe(true);
+    const found = scan.value as { images: { path: string; mask: string | null }[] };
+    expect(found.images.map((image) => image.mask)).toEqual([null, null, join(root, 'inside', 'masks', 'ards.png')]);
+    const imported = await call(server, 'project', 'importPaths', [paths, { masks: 'import' }]);
+    const report = imported.value as { imported: unknown[]; masks?: { path: string }[]; rejected: unknown[] };
+    expect(report.imported).toHaveLength(3);
+    expect(report.masks?.map((mask) => mask.path)).toEqual([join(root, 'inside', 'masks', 'ards.png')]);
+    expect(JSON.stringify(report)).not.toContain(base + '/masks');
   });
 
   it('refuses exports, opens and model imports outside the root', async () => {
