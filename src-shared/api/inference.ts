@@ -38,9 +38,11 @@ export interface InferenceApi {
   /**
    * Predicts one image now and stores the mask as a new revision. On an image holding a person's work the
    * prediction only becomes current with `replace: true` and `parentId` the revision the user agreed to
-   * replace (else `conflict`).
+   * replace (else `conflict`). With `unpredictedOnly` (the viewer's prediction on open) it predicts only a
+   * film with no mask yet (else `conflict`), and a prediction of the same film already running (another
+   * client's, a batch's) is shared rather than run twice.
    */
-  predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null }): Promise<PredictionResult>;
+  predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null; unpredictedOnly?: boolean }): Promise<PredictionResult>;
   /**
    * Starts a batch job and returns its job id. Without `imageIds`: the films with no mask yet, or with
    * `scope: 'not-approved'` every film whose mask is a model's and not approved (re-predict after a
@@ -53,7 +55,7 @@ export interface InferenceApi {
 }
 
 export const inferenceSchemas = {
-  predictImage: z.tuple([z.string().min(1), z.object({ modelId: z.string().optional(), tta: z.boolean().optional(), replace: z.boolean().optional(), parentId: z.string().nullable().optional() })]),
+  predictImage: z.tuple([z.string().min(1), z.object({ modelId: z.string().optional(), tta: z.boolean().optional(), replace: z.boolean().optional(), parentId: z.string().nullable().optional(), unpredictedOnly: z.boolean().optional() })]),
   predictBatch: z.tuple([z.object({ imageIds: z.array(z.string()).optional(), modelId: z.string().optional(), tta: z.boolean().optional(), scope: z.enum(['unpredicted', 'not-approved']).optional() })]),
   uncertaintyMap: z.tuple([z.string().min(1)]),
 };

@@ -10,6 +10,7 @@ import { getInferenceService, type InferenceService } from '../../src-main/servi
 import { createInferenceHandlers } from '../../src-main/services/inference/handlers';
 import type { JobEvent } from '../../src-shared/jobs/events';
 import { fixturePath } from '../helpers/paths';
+import sharp from 'sharp';
 
 const stems = ['CHNCXR_0005_0', 'CHNCXR_0010_0', 'COVIDGB_pneumocystis-pneumonia-1', 'COVIDGB_ARDSSevere'];
 const modelDir = fixturePath('models', 'tiny-lungs');
@@ -105,5 +106,23 @@ describe('inference on a project', () => {
     expect(imported.map((id) => store.getImage(id).latestRevisionId)).toEqual(keptRevisions);
     expect(store.getImage(imageIds[0]).status).toBe('approved');
     expect((await inference.predictBatch({ modelId: modelDir }).done).predicted).toBe(0);
+  });
+
+  it('predicts a film on open once, whoever asks at the same time, and never once it has a mask', async () => {
+    const store = getSession(ctx).require();
+    // A film of its own (the fixture mirrored, so not a duplicate of one imported already).
+    const film = join(dir, 'mirrored.png');
+    await sharp(fixturePath('xray', 'CHNCXR_0005_0.png')).flop().png().toFile(film);
+    const report = await importPaths(store, [film], { copy: true });
+    const id = report.imported[0].id;
+    // Two viewers open it and a batch starts while their prediction runs: one revision, one result.
+    const [first, second] = [inference.predictImage(id, { modelId: modelDir, tta: false, unpredictedOnly: true }), inference.predictImage(id, { modelId: modelDir, tta: false, unpredictedOnly: true })];
+    const batch = inference.predictBatch({ modelId: modelDir, tta: false });
+    const [a, b] = await Promise.all([first, second]);
+    await batch.done;
+    expect(a.revision.id).toBe(b.revision.id);
+    expect(store.listRevisions(id).map((r) => r.id)).toEqual([a.revision.id]);
+    await expect(inference.predictImage(id, { modelId: modelDir, tta: false, unpredictedOnly: true })).rejects.toMatchObject({ code: 'conflict' });
+    expect(store.listRevisions(id)).toHaveLength(1);
   });
 });

@@ -24,7 +24,7 @@ export interface PixelsPrediction extends WorkerPrediction {
 export interface InferenceService {
   host: InferenceHost;
   predictPixels(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { model?: string; tta?: boolean }): Promise<PixelsPrediction>;
-  predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null }): Promise<PredictionResult>;
+  predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null; unpredictedOnly?: boolean }): Promise<PredictionResult>;
   /** Starts a batch job; `done` settles when it ends (the job's events carry the same outcome). */
   predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean; scope?: 'unpredicted' | 'not-approved' }): { jobId: string; done: Promise<BatchOutcome> };
   uncertaintyMap(imageId: string): Promise<UncertaintyMap | null>;
@@ -69,7 +69,29 @@ function createInferenceService(ctx: AppContext): InferenceService {
     return { ...prediction, model };
   };
 
+  /**
+   * Predictions running per film (none with `replace`): a caller asking the same (model, TTA) for the
+   * same film, or any prediction on open, waits for the one running instead of predicting twice.
+   */
+  const running = new Map<string, { key: string; prediction: Promise<PredictionResult> }>();
+  const unpredicted = (image: ImageRecord) => image.latestRevisionId === null && image.status === 'new';
+
   const predictImage: InferenceService['predictImage'] = async (imageId, options) => {
+    if (options.replace) return predictNow(imageId, options);
+    const key = `${options.modelId ?? ''}|${options.tta ?? true}`;
+    const inFlight = running.get(imageId);
+    if (inFlight && (options.unpredictedOnly || inFlight.key === key)) return inFlight.prediction;
+    if (options.unpredictedOnly && !unpredicted(getSession(ctx).require().getImage(imageId))) {
+      throw new PleuraError('conflict', 'This film has a mask already; it is not predicted on open.');
+    }
+    const prediction = predictNow(imageId, options).finally(() => {
+      if (running.get(imageId)?.prediction === prediction) running.delete(imageId);
+    });
+    running.set(imageId, { key, prediction });
+    return prediction;
+  };
+
+  const predictNow = async (imageId: string, options: Parameters<InferenceService['predictImage']>[1]): Promise<PredictionResult> => {
     const started = performance.now();
     const store = getSession(ctx).require();
     const images = createImagesHandlers(ctx);
@@ -105,6 +127,7 @@ function createInferenceService(ctx: AppContext): InferenceService {
     const mayPredict = (image: ImageRecord) => batchMayPredict(image, store.listRevisions(image.id).at(-1) ?? null);
     const skipped: string[] = [];
     let imageIds: string[];
+    const unpredictedScope = !options.imageIds && options.scope !== 'not-approved';
     if (options.imageIds) {
       imageIds = options.imageIds.filter((id) => (mayPredict(store.getImage(id)) ? true : (skipped.push(id), false)));
     } else if (options.scope === 'not-approved') {
@@ -120,13 +143,17 @@ function createInferenceService(ctx: AppContext): InferenceService {
         // Checked before each image: a cancel lets at most the image in flight finish.
         if (job.signal.aborted) throw new PleuraError('cancelled', 'Cancelled');
         try {
-          await predictImage(imageId, { modelId: options.modelId, tta: options.tta });
+          // Films chosen as unpredicted are checked again when their turn comes: one opened meanwhile
+          // was predicted on open (or is being: then that prediction is shared).
+          await predictImage(imageId, { modelId: options.modelId, tta: options.tta, unpredictedOnly: unpredictedScope });
           outcome.predicted++;
         } catch (error) {
           if (error instanceof PleuraError && (error.code === 'no-project' || error.code === 'cancelled')) throw error;
-          const reason = error instanceof Error ? error.message : String(error);
-          outcome.failed.push({ imageId, reason });
-          job.log('warn', `${imageId}: ${reason}`);
+          if (!(unpredictedScope && error instanceof PleuraError && error.code === 'conflict')) {
+            const reason = error instanceof Error ? error.message : String(error);
+            outcome.failed.push({ imageId, reason });
+            job.log('warn', `${imageId}: ${reason}`);
+          }
         }
         job.progress((index + 1) / imageIds.length, `${index + 1} / ${imageIds.length}`);
       }

@@ -9,6 +9,7 @@ import { ImagePainter } from './image-painter';
 import { MaskPainter, lungColors } from './mask-painter';
 import { paintUncertainty } from './overlay-painter';
 import { recordFrame } from './frame-timing';
+import { markAfterPaint, openMarks } from './open-timing';
 import { createTools, type EditorTool, type ToolContext, type ToolPointer, type ToolPreview } from './tools';
 import { fitViewport, oneToOneViewport, panBy, stageToImage, zoomAt, type Viewport } from './viewport';
 
@@ -89,18 +90,31 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     },
   };
 
+  /** The revision whose mask was last marked as on screen (the open-film benchmark's mark, once per mask). */
+  let maskMarked: string | null = null;
+
   function redrawMask(rect: PixelRect | null): void {
     const mask = editor.session?.mask;
     if (!mask) return;
     maskPainter.paint(mask, rect);
     maskNode.size({ width: mask.widthPx, height: mask.heightPx });
     maskLayer.batchDraw();
+    markMaskShown();
+  }
+
+  function markMaskShown(): void {
+    const session = editor.session;
+    const revisionId = session?.revision?.id ?? null;
+    if (!session || !revisionId || revisionId === maskMarked || !maskLayer.visible() || session.imageId !== viewer.imageId || !viewer.pixels) return;
+    maskMarked = revisionId;
+    markAfterPaint(openMarks.mask, session.imageId, { revisionId });
   }
 
   /** The mask layer shows only while the mask open for editing belongs to the film on screen. */
   function showMaskOfFilm(): void {
     maskLayer.visible(!!viewer.pixels && editor.session?.imageId === viewer.imageId);
     maskLayer.batchDraw();
+    markMaskShown();
   }
 
   function applyViewport(): void {
@@ -308,6 +322,7 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     overlayNode.size({ width: pixels.widthPx, height: pixels.heightPx });
     renderImage();
     fit();
+    if (viewer.imageId) markAfterPaint(openMarks.film, viewer.imageId, { widthPx: pixels.widthPx, heightPx: pixels.heightPx });
   }
 
   watch(() => viewer.pixels, showImage);

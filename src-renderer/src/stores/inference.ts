@@ -38,6 +38,27 @@ export const useInferenceStore = defineStore('inference', () => {
     }
   }
 
+  /**
+   * The model's mask for a film opened without one. The server predicts a film once whoever asks (a
+   * second client, a batch) and refuses (`conflict`) once it has a mask; that, a missing model or a film
+   * that cannot be decoded (the viewer says so already) stay quiet here.
+   */
+  async function predictOnOpen(imageId: string): Promise<PredictionResult | null> {
+    predicting.value = imageId;
+    try {
+      const result = await api.inference.predictImage(imageId, { tta: tta.value, unpredictedOnly: true });
+      if (!result.ok) {
+        if (!['conflict', 'not-found', 'corrupt', 'unsupported', 'no-project'].includes(result.code)) messages.failure('errors.predict', result);
+        return null;
+      }
+      lastResult.value = result.value;
+      await project.refreshImages();
+      return result.value;
+    } finally {
+      if (predicting.value === imageId) predicting.value = null;
+    }
+  }
+
   /** Starts a batch job (every unpredicted image when `imageIds` is omitted). */
   async function predictBatch(imageIds?: string[], options: { scope?: 'unpredicted' | 'not-approved' } = {}): Promise<string | null> {
     const result = await api.inference.predictBatch({ imageIds, tta: tta.value, ...options });
@@ -67,5 +88,5 @@ export const useInferenceStore = defineStore('inference', () => {
     return result.value;
   }
 
-  return { predicting, lastResult, uncertainty, tta, predict, predictBatch, loadUncertainty };
+  return { predicting, lastResult, uncertainty, tta, predict, predictOnOpen, predictBatch, loadUncertainty };
 });

@@ -4,6 +4,7 @@ import type { ImageMeta, ImagePixels, WindowPreset } from '../../../src-shared/a
 import { contentWindow, displayWindow, minMaxWindow, type DisplayWindow } from '../../../src-shared/imaging';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
+import { markOpen, openMarks } from '../editor/open-timing';
 
 export type { DisplayWindow };
 
@@ -61,6 +62,7 @@ export const useViewerStore = defineStore('viewer', () => {
     try {
       const [metaResult, pixelResult] = await Promise.all([api.images.meta(id), api.images.pixels(id, {})]);
       if (token !== loadToken) return false;
+      markOpen(openMarks.pixels, id);
       const failed = !metaResult.ok ? metaResult : !pixelResult.ok ? pixelResult : null;
       if (failed) {
         meta.value = null;

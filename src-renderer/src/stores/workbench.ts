@@ -7,6 +7,7 @@ import { useProjectStore } from './project';
 import { useReviewStore } from './review';
 import { useViewerStore } from './viewer';
 import { useConfirmStore } from './confirm';
+import { markOpen, openMarks } from '../editor/open-timing';
 
 export type Workspace = 'review' | 'annotate' | 'train' | 'models' | 'pacs';
 
@@ -29,7 +30,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function openImage(imageId: string): Promise<boolean> {
     const record = project.image(imageId);
     if (!record) return false;
+    markOpen(openMarks.open, imageId);
     review.select(imageId);
+    // A film without any mask gets the model's at once, predicted while it loads; the mask reaches the
+    // editor by the project's change event (a clean session adopts it, one with edits is flagged).
+    if (record.status === 'new' && record.latestRevisionId === null) {
+      void inference.predictOnOpen(imageId).then((result) => result && markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs }));
+    }
     const [shown, opened] = await Promise.all([viewer.load(imageId), editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx })]);
     if (shown) editor.adaptBrush(record, viewer.meta?.spacing ?? null);
     if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review', editor.session?.revision?.id ?? null);
