@@ -13,6 +13,9 @@ import { confineApi } from './confine';
 import { parseRequestTarget } from './request-url';
 import { refuse, serveRendererFile } from './static-files';
 import { serveApiConnection } from './ws-api';
+import { createUploadEndpoint, defaultUploadLimits, type UploadLimits } from './upload';
+import { UPLOAD_PATH } from '../../src-shared/api/upload';
+import { getSession } from '../services/project/session';
 
 const TOKEN_COOKIE = 'pleura_token';
 
@@ -25,6 +28,8 @@ export interface ServeOptions {
   port?: number;
   /** Fixed token (tests); a random one per run otherwise. */
   token?: string;
+  /** Bounds of the upload endpoint (tests shorten them); {@link defaultUploadLimits} otherwise. */
+  uploadLimits?: Partial<UploadLimits>;
   /**
    * Folder every path argument of the contract must stay inside ({@link confineApi}); unset, paths
    * reach whatever the user running the server can reach.
@@ -81,6 +86,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const api = options.root ? await confineApi(options.api, options.root) : options.api;
   // the services find some files by themselves (masks beside films): they check them against the root
   if (options.root) options.ctx.pathRoot = await realRoot(options.root);
+  const uploads = createUploadEndpoint(getSession(options.ctx), { ...defaultUploadLimits, ...options.uploadLimits });
   let origin = '';
   const allowedHosts = new Set<string>();
 
@@ -95,6 +101,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     const url = parseRequestTarget(req.url, origin);
     if (!url) return refuse(res, 400, 'Bad request');
     if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the URL that `pleura serve` printed (it carries the access token).');
+    // uploads come from the served page's fetch, which always names its origin (checked by authorised)
+    if (url.pathname === UPLOAD_PATH) return req.headers.origin ? uploads.handle(req, res, url) : refuse(res, 403, 'Forbidden: uploads come from the served page.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
     const headers: Record<string, string> = {
       'content-security-policy': contentSecurityPolicy(origin),

@@ -11,9 +11,13 @@ import { PleuraError } from '../../../src-shared/api/result';
  *   + the widest pixel array made from them (Float32/Int32 per pixel) <= 4 bytes x 64 Mpx = 256 MiB
  *   ≈ 1 GiB worst case for the biggest legal file, plus the runtime (~150 MB).
  *
- * A WebSocket message carries at most one file's worth (MAX_MESSAGE_BYTES) and all messages being
- * received or decoded at once share MAX_INFLIGHT_MESSAGE_BYTES, so concurrent uploads queue instead of
- * adding up.
+ * Per-request buffers: a dropped film reaches serve mode as a streamed HTTP upload (transport/upload.ts),
+ * written to a temporary file in the project folder as it arrives (a few 64 KiB chunks in memory), at
+ * most MAX_FILE_BYTES a film, MAX_CONCURRENT_UPLOADS at once, imported one at a time (so the per-file
+ * worst case above is not multiplied). A WebSocket message is at most MAX_MESSAGE_BYTES, what the
+ * largest normal request needs (a mask save of the largest image: one byte a pixel, 64 MiB), and all
+ * messages being received or decoded at once share MAX_INFLIGHT_MESSAGE_BYTES, so that concurrent
+ * large requests queue instead of adding up.
  */
 
 /** Largest side we open; chest X-rays are 2-4k, mammograms reach ~5k. Larger is a bomb or damage. */
@@ -33,12 +37,21 @@ export const MAX_FILE_BYTES = 256 * 2 ** 20;
 export const INFLATE_SLACK_BYTES = 16 * 2 ** 20;
 /** Largest inflated dataset at all; the header-derived bound is usually far smaller. */
 export const MAX_INFLATED_BYTES = MAX_FILE_BYTES + INFLATE_SLACK_BYTES;
-/** Largest WebSocket message: one upload of the largest file plus its header. */
-export const MAX_MESSAGE_BYTES = MAX_FILE_BYTES + 2 ** 20;
 /** Largest JSON header of a WebSocket message (typed arrays travel after it, outside the JSON). */
 export const MAX_MESSAGE_HEADER_BYTES = 8 * 2 ** 20;
+/**
+ * Largest WebSocket message: the label map of a mask save for the largest image opened (one byte a
+ * pixel; a 4k x 4k film's is 16 MiB) plus the largest header. Films travel as uploads, not messages.
+ */
+export const MAX_MESSAGE_BYTES = MAX_FRAME_PIXELS + MAX_MESSAGE_HEADER_BYTES;
 /** All WebSocket message bytes being received or decoded at once, over all connections. */
 export const MAX_INFLIGHT_MESSAGE_BYTES = MAX_MESSAGE_BYTES + 64 * 2 ** 20;
+/** Uploads (serve mode) being received or imported at once; more are refused (429) until one ends. */
+export const MAX_CONCURRENT_UPLOADS = 4;
+/** How long one upload may take from its first byte to its last (a 256 MiB film takes seconds). */
+export const UPLOAD_TIMEOUT_MS = 300_000;
+/** How long an upload may send nothing before it is given up (a client that stalls). */
+export const UPLOAD_IDLE_MS = 30_000;
 /** How long reading one file may take before it is given up (a stalled network share, a device). */
 export const READ_TIMEOUT_MS = 60_000;
 

@@ -5,6 +5,7 @@ import type { FilePayload, ImportMasks, ImportReport } from '../../../src-shared
 import type { LabelMask } from '../../../src-shared/api/masks';
 import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
+import { maskStem, pairDroppedFiles, stripExtension } from '../../../src-shared/api/upload';
 import { splitLeftRight } from '../../../src-shared/mask/leftright';
 import { realPathInside } from '../confine-path';
 import { readRegularFile } from '../images/read-file';
@@ -58,20 +59,36 @@ export async function collectCandidates(paths: string[], recursive: boolean, rep
 /** Imports dropped files (always copied). `<stem>_mask.png` or `masks/<stem>.png` pair with `<stem>.*`. */
 export async function importFiles(store: ProjectStore, files: FilePayload[]): Promise<ImportReport> {
   const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
-  const masks = new Map<string, FilePayload>();
-  const images: FilePayload[] = [];
-  for (const file of files) {
-    const stem = maskStem(file.name);
-    if (stem !== null) masks.set(stem, file);
-    else images.push(file);
-  }
-  for (const file of images) {
-    const name = basename(file.name.replace(/\\/g, '/'));
-    const droppedMask = masks.get(stripExt(name));
+  for (const { film, mask } of pairDroppedFiles(files)) {
     // Masks dropped together with their films were handed over on purpose: they are imported (and listed).
-    await importOne(store, { label: file.name, name, read: async () => file.bytes, droppedMask }, { copy: true, masks: 'import' }, report);
+    await importOne(store, { label: film.name, name: droppedName(film.name), read: async () => film.bytes, droppedMask: mask }, { copy: true, masks: 'import' }, report);
   }
   return report;
+}
+
+/**
+ * Imports one dropped film (with the mask dropped beside it) that an upload streamed to disk: the same
+ * checks and decoding as {@link importFiles}, read from `path` as a regular file with the size cap;
+ * the audit trail names the file as it was dropped (`name`), never the temporary file.
+ */
+export async function importUploaded(store: ProjectStore, film: { name: string; path: string; mask?: { name: string; path: string } }): Promise<ImportReport> {
+  const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
+  let droppedMask: FilePayload | undefined;
+  if (film.mask) {
+    try {
+      droppedMask = { name: film.mask.name, bytes: await readRegularFile(film.mask.path, { label: droppedName(film.mask.name) }) };
+    } catch (error) {
+      report.rejected.push({ path: film.mask.name, reason: `Reference mask not imported: ${reasonOf(error)}` });
+    }
+  }
+  const read = () => readRegularFile(film.path, { label: droppedName(film.name) });
+  await importOne(store, { label: film.name, name: droppedName(film.name), read, droppedMask }, { copy: true, masks: 'import' }, report);
+  return report;
+}
+
+/** The last segment of a dropped file's name (`\` taken as `/`): a path in a name never reaches the disk. */
+function droppedName(name: string): string {
+  return basename(name.replace(/\\/g, '/'));
 }
 
 /**
@@ -153,21 +170,6 @@ async function importOne(store: ProjectStore, candidate: Candidate, options: { c
   }
 }
 
-/** `<stem>_mask.png` names a mask of `<stem>`; returns the stem, else null. */
-function maskStem(name: string): string | null {
-  const normalized = name.replace(/\\/g, '/');
-  const file = basename(normalized);
-  const match = /^(.*)_mask\.png$/i.exec(file);
-  if (match) return match[1];
-  if (/(^|\/)masks\/[^/]+\.png$/i.test(normalized)) return stripExt(file);
-  return null;
-}
-
-function stripExt(name: string): string {
-  const ext = extname(name);
-  return ext ? name.slice(0, -ext.length) : name;
-}
-
 /**
  * A mask PNG next to the image: `<stem>_mask.png`, `masks/<stem>.png`, or `../masks/<name|stem.png>`.
  * With `root` (a real path: serve --root), a candidate is only read when it lies inside the root once
@@ -177,7 +179,7 @@ export async function findReferenceMask(candidate: Candidate, options: { root?: 
   if (candidate.droppedMask) return { name: candidate.droppedMask.name, bytes: candidate.droppedMask.bytes };
   if (!candidate.path) return null;
   const dir = dirname(candidate.path);
-  const stem = stripExt(candidate.name);
+  const stem = stripExtension(candidate.name);
   const names = [`${stem}_mask.png`, join('masks', `${stem}.png`), join('..', 'masks', candidate.name), ...maskExtensions.map((ext) => join('..', 'masks', stem + ext))];
   for (const name of names) {
     const path = join(dir, name);

@@ -1,7 +1,8 @@
 // Helpers of the hostile-input suite: a serve child process, raw HTTP and WebSocket bytes, and the
 // child's peak memory (VmHWM from /proc/<pid>/status).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -227,4 +228,71 @@ export async function expectServing(server: ServeChild): Promise<void> {
   }
   const result = await call(server, 'system', 'info', []);
   if (!result.ok) throw new Error(`system.info failed: ${JSON.stringify(result)}`);
+}
+
+/** The URL path and query of an upload of `name` (with a mask of `maskBytes` after the film, if given). */
+export function uploadTarget(name: string, mask?: { name: string; bytes: number }): string {
+  const query = new URLSearchParams({ name, ...(mask ? { mask: mask.name, maskBytes: String(mask.bytes) } : {}) });
+  return `/api/upload?${query.toString()}`;
+}
+
+/** What an upload got back: the status and the Result in the body (null when the body was not JSON). */
+export interface UploadAnswer {
+  status: number;
+  result: { ok: boolean; value?: unknown; code?: string; reason?: string } | null;
+}
+
+/**
+ * An upload as the served page's fetch makes it (token cookie, Origin, Content-Length), with the body
+ * streamed from `body`: a buffer, or `{ bytes, chunkBytes }` of zeros generated as they are sent (so a
+ * 600 MB upload costs the test nothing). `chunked` sends it without a length.
+ */
+export function httpUpload(server: ServeChild, target: string, body: Buffer | { bytes: number; chunkBytes?: number }, options: { chunked?: boolean; headers?: Record<string, string> } = {}): Promise<UploadAnswer> {
+  return new Promise((resolve) => {
+    const total = Buffer.isBuffer(body) ? body.length : body.bytes;
+    const headers: Record<string, string> = {
+      cookie: `pleura_token=${server.token}`,
+      origin: server.origin,
+      ...(options.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(total) }),
+      ...options.headers,
+    };
+    const req = request({ host: '127.0.0.1', port: server.port, method: 'PUT', path: target, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let result: UploadAnswer['result'] = null;
+        try {
+          result = JSON.parse(text) as UploadAnswer['result'];
+        } catch {
+          result = null;
+        }
+        resolve({ status: res.statusCode ?? 0, result });
+      });
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, result: null }));
+    });
+    // the server may answer and close before all is sent (a refusal): that answer is what counts, so a
+    // write error only settles the upload when no answer came (status 0)
+    req.on('error', () => setTimeout(() => resolve({ status: 0, result: null }), 500));
+    if (Buffer.isBuffer(body)) {
+      req.end(body);
+      return;
+    }
+    const chunk = Buffer.alloc(body.chunkBytes ?? 2 ** 20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        const part = sent + chunk.length <= total ? chunk : chunk.subarray(0, total - sent);
+        sent += part.length;
+        if (!req.write(part)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    req.on('socket', () => pump());
+  });
+}
+
+/** Uploads' temporary files left in a folder (there must be none once an upload has ended). */
+export function uploadLeftovers(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.startsWith('.upload-'));
 }
