@@ -47,7 +47,7 @@ const connectionReasons: Record<ConnectionFailure, string> = {
 };
 
 /** A failed call for a connection that could not be made, with the diagnosis in `details.connection`. */
-function connectionError(failure: ConnectionFailure): Result<never> {
+export function connectionError(failure: ConnectionFailure): Result<never> {
   return { ok: false, code: 'io', reason: connectionReasons[failure], details: { connection: failure } };
 }
 

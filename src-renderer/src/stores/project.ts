@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { FilePayload, ImageRecord, ImportMasks, ImportReport, ImportScan, ProjectSummary, Result, ReviewStatus } from '../../../src-shared/api';
-import { useApi } from './api';
+import type { ImageRecord, ImportMasks, ImportReport, ImportScan, ProjectSummary, Result, ReviewStatus } from '../../../src-shared/api';
+import { useApi, useFileImporter } from './api';
+import type { DroppedFile, ImportProgress } from '../api/upload';
 import { useMessagesStore } from './messages';
 import { useConfirmStore } from './confirm';
 
@@ -20,12 +21,15 @@ function loadRecent(): string[] {
 /** The open project and its images (the `project` domain). */
 export const useProjectStore = defineStore('project', () => {
   const api = useApi();
+  const importer = useFileImporter(api);
   const messages = useMessagesStore();
   const confirm = useConfirmStore();
   const summary = ref<ProjectSummary | null>(null);
   const images = ref<ImageRecord[]>([]);
   const busy = ref(false);
   const lastImport = ref<ImportReport | null>(null);
+  /** How far an import of dropped files is (null when none runs). */
+  const importProgress = ref<ImportProgress | null>(null);
   const recentPaths = ref<string[]>(loadRecent());
   const isOpen = computed(() => summary.value !== null);
 
@@ -140,12 +144,16 @@ export const useProjectStore = defineStore('project', () => {
     });
   }
 
-  /** Imports files handed over by the browser (drop or file input) as bytes. */
-  async function importFiles(files: readonly { name: string; arrayBuffer(): Promise<ArrayBuffer> }[]): Promise<ImportReport | null> {
+  /** Imports files handed over by the browser (drop or file input): streamed uploads in serve mode. */
+  async function importFiles(files: readonly DroppedFile[]): Promise<ImportReport | null> {
     if (files.length === 0) return null;
     return withBusy(async () => {
-      const payload: FilePayload[] = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })));
-      const result = await api.project.importFiles(payload);
+      let result: Result<ImportReport>;
+      try {
+        result = await importer(files, (progress) => (importProgress.value = progress));
+      } finally {
+        importProgress.value = null;
+      }
       if (!result.ok) {
         messages.failure('errors.import', result);
         return null;
@@ -187,5 +195,5 @@ export const useProjectStore = defineStore('project', () => {
     } else void refresh();
   });
 
-  return { summary, images, busy, lastImport, recentPaths, isOpen, refresh, refreshImages, open, create, close, scanImport, importPaths, importFiles, setStatus, upsert, image };
+  return { summary, images, busy, lastImport, importProgress, recentPaths, isOpen, refresh, refreshImages, open, create, close, scanImport, importPaths, importFiles, setStatus, upsert, image };
 });
