@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -39,6 +39,7 @@ describe('importing dropped and picked files in Chromium (serve mode)', () => {
   afterAll(async () => {
     await browser?.close();
     await serve?.stop();
+    rmSync(work, { recursive: true, force: true });
   });
 
   async function pick(page: Page, names: string[]): Promise<void> {
