@@ -1,5 +1,6 @@
 import { safeStorage } from 'electron';
 import { PleuraError } from '../../src-shared/api/result';
+import { say } from '../../src-shared/api/text';
 import type { SecretCodec } from '../services/pacs/connections';
 
 /**
@@ -13,14 +14,14 @@ export function safeStorageCodec(): SecretCodec {
   return {
     kind: 'electron-safe-storage',
     seal(secret) {
-      if (!usable()) throw new PleuraError('unsupported', 'No OS keychain is available to keep the PACS password; install a keyring (libsecret) or use serve mode with its 0600 settings file.');
+      if (!usable()) throw new PleuraError('unsupported', say('pacs.noKeychain'));
       return safeStorage.encryptString(secret).toString('base64');
     },
     open(sealed) {
       try {
         return safeStorage.decryptString(Buffer.from(sealed, 'base64'));
       } catch {
-        throw new PleuraError('unsupported', 'The stored PACS password cannot be read back from the OS keychain; enter it again.');
+        throw new PleuraError('unsupported', say('pacs.keychainUnreadable'));
       }
     },
   };

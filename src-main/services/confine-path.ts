@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PleuraError } from '../../src-shared/api/result';
+import { say } from '../../src-shared/api/text';
 
 /*
  * Confinement of paths to one folder (serve --root), shared by the transport (every path argument of
@@ -9,7 +10,7 @@ import { PleuraError } from '../../src-shared/api/result';
 
 function outside(raw: string): PleuraError {
   // the same words whether the path exists or not, so a refusal says nothing about the disk outside
-  return new PleuraError('forbidden', `${raw} is outside the folder this server works in (pleura serve --root).`);
+  return new PleuraError('forbidden', say('path.outsideRoot', { path: raw }));
 }
 
 /** Whether `candidate` is `root` or lies below it (both absolute, compared as written). */
@@ -39,7 +40,7 @@ async function realPathOrAncestor(path: string): Promise<string> {
 /** The real path of a confinement root, which must exist. */
 export async function realRoot(rootDir: string): Promise<string> {
   return realpath(rootDir).catch(() => {
-    throw new PleuraError('not-found', `The serve root ${rootDir} does not exist.`);
+    throw new PleuraError('not-found', say('path.noRoot', { path: rootDir }));
   });
 }
 

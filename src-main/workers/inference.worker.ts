@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { PleuraError, serializeError } from '../../src-shared/api/result';
+import { say } from '../../src-shared/api/text';
 import { predictPixels } from './inference/pipeline';
 import type { InferenceRequest, InferenceResponse, LoadedModelInfo, WorkerRuntime } from './inference/protocol';
 import { currentProviderPlan } from './inference/providers';
@@ -33,7 +34,7 @@ async function handle(request: InferenceRequest): Promise<{ value: unknown; tran
     }
     case 'predict': {
       const model = models.get(request.key);
-      if (!model) throw new PleuraError('not-found', `Model ${request.key} is not loaded in the inference worker.`);
+      if (!model) throw new PleuraError('not-found', say('inference.modelNotLoaded', { key: request.key }));
       const prediction = await predictPixels(model, request.pixels, request.meta, { tta: request.tta });
       return { value: prediction, transfer: [prediction.mask.data.buffer as ArrayBuffer, prediction.uncertainty.data.buffer as ArrayBuffer] };
     }
@@ -65,8 +66,8 @@ port.on('message', (request: InferenceRequest) => {
       response = { id: request.id, ok: true, value: answer.value };
       transfer = answer.transfer;
     } catch (error) {
-      const { code, reason } = serializeError(error);
-      response = { id: request.id, ok: false, code, reason };
+      const { code, reason, text } = serializeError(error);
+      response = { id: request.id, ok: false, code, reason, ...(text ? { text } : {}) };
     }
     port.postMessage(response, transfer ?? []);
   });

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { JobEvent } from '../jobs/events';
 import type { Result } from './result';
+import type { ServerText } from './text';
 import { systemSchemas, type SystemApi } from './system';
 import { projectSchemas, type ProjectApi } from './project';
 import { imagesSchemas, type ImagesApi } from './images';
@@ -17,6 +18,7 @@ import { jobsSchemas, type JobsApi } from './jobs';
 import { pacsSchemas, type PacsApi } from './pacs';
 
 export * from './result';
+export * from './text';
 export type * from './system';
 export type * from './project';
 export type * from './images';
@@ -85,7 +87,7 @@ export function allChannels(): { domain: Domain; method: string; channel: string
 export interface ApiEvents {
   job: JobEvent;
   /** `warnings`: the background check after opening found damage (also in ProjectSummary.warnings). */
-  project: { kind: 'changed' | 'opened' | 'closed' | 'warnings'; imageIds?: string[]; warnings?: string[] };
+  project: { kind: 'changed' | 'opened' | 'closed' | 'warnings'; imageIds?: string[]; warnings?: string[]; warningTexts?: ServerText[] };
   models: { kind: 'activated' | 'added'; key: string };
 }
 export type EventName = keyof ApiEvents;

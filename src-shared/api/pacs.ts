@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Said } from './text';
 
 /** How Pleura authenticates to a DICOMweb server. */
 export type PacsAuthKind = 'none' | 'basic' | 'bearer';
@@ -100,13 +101,13 @@ export interface PacsRetrieveReport {
   /** Listed but not films (SEG, SR, other non-image objects, lateral views, other modalities). */
   skipped: { sopInstanceUid: string; kind: PacsSkipKind }[];
   /** Could not be fetched or decoded; the reason is a sentence for the user. */
-  failed: { sopInstanceUid: string; code: string; reason: string }[];
+  failed: ({ sopInstanceUid: string; code: string } & Said)[];
 }
 
 /** What a send did: SEG and SR objects stored with STOW-RS, per image. */
 export interface PacsSendReport {
   sent: { imageId: string; segSopInstanceUid: string; srSopInstanceUid: string }[];
-  skipped: { imageId: string; reason: string }[];
+  skipped: ({ imageId: string } & Said)[];
 }
 
 /** Where a project image came from when it was retrieved from a PACS (kept in the project and the log). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PacsProvenance } from './pacs';
+import type { Said, ServerText } from './text';
 
 /** Review status of an image; the workflow moves left to right, and back when a mask changes. */
 export type ReviewStatus = 'new' | 'predicted' | 'in-review' | 'corrected' | 'approved';
@@ -19,6 +20,8 @@ export interface ProjectSummary {
   readOnly: boolean;
   /** What opening or the background check found and repaired, or why the project is read-only; shown to the user. */
   warnings: string[];
+  /** The same warnings by key, in the same order (what the renderer shows, in the user's language). */
+  warningTexts?: ServerText[];
 }
 
 /** Outcome of checking every log record, the snapshot and every revision and image file of a project. */
@@ -27,8 +30,10 @@ export interface VerifyReport {
   records: number;
   revisions: number;
   images: number;
-  /** One sentence per problem found, with what to do. */
+  /** One sentence per problem found, with what to do (notes, such as who holds the lock, last). */
   problems: string[];
+  /** The same sentences by key, in the same order. */
+  problemTexts?: ServerText[];
 }
 
 export interface ProjectSettings {
@@ -66,7 +71,7 @@ export interface ImageRecord {
 export interface ImportReport {
   imported: ImageRecord[];
   duplicates: { path: string; existingId: string }[];
-  rejected: { path: string; reason: string }[];
+  rejected: ({ path: string } & Said)[];
   /** Masks imported with their films (as reference revisions; the film goes to "in review"). */
   masks?: { path: string; imageId: string }[];
   /** Masks found beside the films and left alone (`masks: 'ignore'`). */
@@ -81,7 +86,7 @@ export interface ImportReport {
 export interface ImportScan {
   images: { path: string; mask: string | null }[];
   duplicates: { path: string; existingId: string }[];
-  rejected: { path: string; reason: string }[];
+  rejected: ({ path: string } & Said)[];
 }
 
 /** How an import by path treats masks found beside the films: import them, or leave them (default). */
@@ -124,7 +129,7 @@ export interface ExportReport {
   format: ExportFormat;
   outDir: string;
   files: string[];
-  skipped: { imageId: string; reason: string; name?: string; kind?: ExportSkipKind }[];
+  skipped: ({ imageId: string; name?: string; kind?: ExportSkipKind } & Said)[];
   /** Films written (each with all its files). */
   exported?: number;
   /** False when the export ran on a read-only view (the project was open elsewhere): not in the log. */

@@ -1,3 +1,5 @@
+import { englishOf, type Said, type ServerText, type TextParam } from './text';
+
 /**
  * Expected failures travel as values: every contract call resolves to a {@link Result}.
  * Handlers throw {@link PleuraError} for failures a user can cause (bad file, missing image, disk full);
@@ -24,10 +26,14 @@ export type ErrorCode =
   | 'timeout'
   | 'internal';
 
-/** A failure as it crosses a transport. `reason` is a sentence for the user. */
+/**
+ * A failure as it crosses a transport. `reason` is a sentence for the user in English; `text`, when
+ * main gave one, is the same sentence by key, which the renderer shows in the user's language.
+ */
 export interface SerializedError {
   code: ErrorCode;
   reason: string;
+  text?: ServerText;
   details?: Record<string, unknown>;
 }
 
@@ -38,12 +44,15 @@ export type Result<T> = { ok: true; value: T } | ({ ok: false } & SerializedErro
 export class PleuraError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
+  /** The sentence by key (see ./text), when the thrower gave one; `message` is its English. */
+  readonly text?: ServerText;
 
-  constructor(code: ErrorCode, reason: string, details?: Record<string, unknown>) {
-    super(reason);
+  constructor(code: ErrorCode, reason: string | ServerText, details?: Record<string, unknown>) {
+    super(typeof reason === 'string' ? reason : englishOf(reason));
     this.name = 'PleuraError';
     this.code = code;
     this.details = details;
+    if (typeof reason !== 'string') this.text = reason;
   }
 }
 
@@ -53,8 +62,8 @@ export function ok<T>(value: T): Result<T> {
 }
 
 /** Builds a failed result. */
-export function fail<T = never>(code: ErrorCode, reason: string, details?: Record<string, unknown>): Result<T> {
-  return details ? { ok: false, code, reason, details } : { ok: false, code, reason };
+export function fail<T = never>(code: ErrorCode, reason: string | ServerText, details?: Record<string, unknown>): Result<T> {
+  return { ok: false, ...serializeError(new PleuraError(code, reason, details)) };
 }
 
 /**
@@ -63,7 +72,7 @@ export function fail<T = never>(code: ErrorCode, reason: string, details?: Recor
  */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof PleuraError) {
-    return error.details ? { code: error.code, reason: error.message, details: error.details } : { code: error.code, reason: error.message };
+    return { code: error.code, reason: error.message, ...(error.text ? { text: error.text } : {}), ...(error.details ? { details: error.details } : {}) };
   }
   if (isSerializedError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -77,5 +86,17 @@ function isSerializedError(value: unknown): value is SerializedError {
 /** Unwraps a result, throwing a {@link PleuraError} for failures (handy in scripts and tests). */
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
-  throw new PleuraError(result.code, result.reason, result.details);
+  throw new PleuraError(result.code, result.text ?? result.reason, result.details);
+}
+
+/** What a failure says, as report items carry it: its sentence by key when it has one, else its message. */
+export function saidOf(error: unknown): Said {
+  if (error instanceof PleuraError) return error.text ? { reason: error.message, text: error.text } : { reason: error.message };
+  return { reason: error instanceof Error ? error.message : String(error) };
+}
+
+/** What a failure says, as a parameter of a longer sentence. */
+export function textOf(error: unknown): TextParam {
+  if (error instanceof PleuraError) return error.text ?? error.message;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Said } from './text';
 
 export const architectures = ['unet', 'unet-bn', 'linknet'] as const;
 export type Architecture = (typeof architectures)[number];
@@ -37,7 +38,7 @@ export type TrainingStop =
   | { kind: 'completed'; epochsRun: number; epochs: number; bestEpoch: number | null }
   | { kind: 'early-stopping'; epochsRun: number; epochs: number; bestEpoch: number | null; patienceEpochs: number }
   | { kind: 'cancelled'; epochsRun: number; epochs: number }
-  | { kind: 'error'; epochsRun: number; epochs: number; code: string; reason: string };
+  | ({ kind: 'error'; epochsRun: number; epochs: number; code: string } & Said);
 
 /** A finished or running training run as the Train workspace lists it. */
 export interface TrainingRun {

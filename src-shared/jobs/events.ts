@@ -3,6 +3,8 @@
  * drive a real progress bar with an ETA and a cancel button.
  */
 
+import type { ServerText } from '../api/text';
+
 /** The kinds of long job main runs in workers. */
 export type JobKind = 'inference' | 'training' | 'export' | 'import';
 
@@ -11,6 +13,8 @@ export interface JobInfo {
   jobId: string;
   kind: JobKind;
   title: string;
+  /** The title by key, for the renderer to show in the user's language. */
+  titleText?: ServerText;
   startedAt: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
 }
@@ -23,6 +27,8 @@ export interface JobProgressEvent {
   fraction: number;
   etaMs: number | null;
   message?: string;
+  /** `message` by key. */
+  text?: ServerText;
 }
 
 /** Metrics reported by a training job, once per batch or epoch. */
@@ -43,6 +49,8 @@ export interface JobLogEvent {
   kind: JobKind;
   level: 'info' | 'warn' | 'error';
   message: string;
+  /** `message` by key. */
+  text?: ServerText;
 }
 
 /** The job finished; `value` is the job kind's result. */
@@ -60,6 +68,8 @@ export interface JobErrorEvent {
   kind: JobKind;
   code: string;
   reason: string;
+  /** `reason` by key. */
+  text?: ServerText;
 }
 
 /** The job stopped because it was cancelled. */

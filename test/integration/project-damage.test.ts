@@ -228,6 +228,9 @@ describe('full or read-only disk, orphans', () => {
     await writeFile(join(path, 'masks', imageId, 'notes.tmp'), 'not ours'); // not a temp file of ours: left alone
     const store = await ProjectStore.open(path);
     expect(store.warnings).toContainEqual(expect.stringMatching(/Removed 2 unfinished temporary file/));
+    // the same warning by key, in the same place, for the window to show in its language
+    const summary = store.summary();
+    expect(summary.warningTexts?.[summary.warnings.findIndex((w) => w.startsWith('Removed 2'))]).toEqual({ key: 'project.orphansRemoved', params: { count: 2 } });
     await store.close();
     for (const orphan of orphans) await expect(stat(orphan)).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await stat(join(path, 'masks', imageId, 'notes.tmp'))).size).toBe(8);

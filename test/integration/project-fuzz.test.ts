@@ -111,7 +111,11 @@ describe('import fuzzing', () => {
       slowest = Math.max(slowest, performance.now() - started);
       const count = report.imported.length + report.duplicates.length + report.rejected.length;
       expect(count, `mutation ${i} (${sample.name}, ${how}) has one outcome`).toBe(1);
-      for (const rejected of report.rejected) expect(rejected.reason, `mutation ${i} (${how})`).toMatch(/\w{3,}/);
+      for (const rejected of report.rejected) {
+        expect(rejected.reason, `mutation ${i} (${how})`).toMatch(/\w{3,}/);
+        // by key too, so the window shows it in the user's language
+        expect(rejected.text?.key, `mutation ${i} (${how}): ${rejected.reason}`).toBeTypeOf('string');
+      }
       outcomes.imported += report.imported.length;
       outcomes.duplicates += report.duplicates.length;
       outcomes.rejected += report.rejected.length;

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import type { ExportFormat } from '../../../src-shared/api/project';
 import { PleuraError } from '../../../src-shared/api/result';
+import { sentenceOf } from '../../../src-shared/api/text';
 import { ProjectStore } from '../../services/project/store';
 import { SnapshotView } from '../../services/project/snapshot-view';
 import { exportProject, type ExportSource } from '../../services/export/export';
@@ -106,7 +107,7 @@ async function send(project: string, format: ExportFormat, values: Record<string
   const store = await ProjectStore.open(project);
   try {
     const imageIds = values.all ? store.listImages().map((image) => image.id) : undefined;
-    const report = await sendResults(client, server, store, { format, ...(imageIds ? { imageIds } : {}), ...(typeof values.out === 'string' ? { outDir: values.out } : {}) }, { progress: (f, m) => io.progress(f, m) });
+    const report = await sendResults(client, server, store, { format, ...(imageIds ? { imageIds } : {}), ...(typeof values.out === 'string' ? { outDir: values.out } : {}) }, { progress: (f, m) => io.progress(f, m === undefined ? undefined : sentenceOf(m)) });
     if (io.json) io.result(report);
     else {
       io.out(`Sent ${report.sent.length} image(s)' results to ${server}`);

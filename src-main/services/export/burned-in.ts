@@ -1,4 +1,5 @@
 import dicomParser from 'dicom-parser';
+import { say, type ServerText } from '../../../src-shared/api/text';
 import type { StoredImage } from '../project/state';
 import type { ExportSource } from './export';
 
@@ -15,18 +16,18 @@ const secondaryCapture = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.7(\.\d+)?$/;
  *   attribute when it draws into the pixels.
  * - Raster films (PNG, JPEG...): unknown, so suspected; nothing in the file says what is drawn in it.
  */
-export async function burnedInRisk(source: ExportSource, image: StoredImage): Promise<string | null> {
-  if (image.kind === 'raster') return 'A raster film may carry burned-in text (its file cannot say).';
+export async function burnedInRisk(source: ExportSource, image: StoredImage): Promise<ServerText | null> {
+  if (image.kind === 'raster') return say('export.burnedInRaster');
   let dataSet: dicomParser.DataSet;
   try {
     dataSet = dicomParser.parseDicom(await source.readImageBytes(image.id), { untilTag: 'x7fe00010' });
   } catch {
-    return 'The DICOM header could not be read to check for burned-in text.';
+    return say('export.burnedInUnreadable');
   }
   const flag = dataSet.string('x00280301')?.trim().toUpperCase();
-  if (flag === 'YES') return 'The film is flagged Burned In Annotation YES.';
+  if (flag === 'YES') return say('export.burnedInYes');
   if (flag === 'NO') return null;
   const sopClass = dataSet.string('x00080016')?.trim() ?? '';
-  if (secondaryCapture.test(sopClass) || dataSet.string('x00080064')) return 'A secondary-capture film without Burned In Annotation may carry burned-in text.';
+  if (secondaryCapture.test(sopClass) || dataSet.string('x00080064')) return say('export.burnedInSecondary');
   return null;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { encodeCocoRle } from '../../../src-shared/mask/rle';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { safeJoin, writeFileAtomic } from '../project/durable';
 import type { ExportJob } from './export';
 import { filmAsGreyPng } from './raster';
@@ -25,7 +26,7 @@ export async function exportCoco(job: ExportJob): Promise<void> {
     try {
       film = await filmAsGreyPng(job, item);
     } catch (error) {
-      job.skip(item, 'failed', error instanceof PleuraError ? error.message : `The film could not be decoded: ${(error as Error).message}`);
+      job.skip(item, 'failed', error instanceof PleuraError ? (error.text ?? error.message) : say('export.notDecoded', { detail: (error as Error).message }));
       continue;
     }
     const fileName = `images/${item.stem}.png`;

@@ -1,5 +1,6 @@
 import dcmjs from 'dcmjs';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { safeJoin, writeFileAtomic } from '../project/durable';
 import { deidentificationCodes, deidentificationMethod, deidentifyFilm } from './deidentify';
 import { readDicomFile, writeDicom, type Dataset } from './dicom-io';
@@ -30,7 +31,7 @@ export async function exportDicomSeg(job: ExportJob): Promise<void> {
   for (const [index, item] of job.items.entries()) {
     job.step(index, item);
     if (item.image.kind !== 'dicom') {
-      job.skip(item, 'excluded', 'DICOM SEG needs a DICOM film; this is a raster film (export PNG, COCO or nnU-Net instead).');
+      job.skip(item, 'excluded', say('export.segNeedsDicom'));
       continue;
     }
     let source: Dataset;
@@ -38,7 +39,7 @@ export async function exportDicomSeg(job: ExportJob): Promise<void> {
     try {
       ({ dataset: source, transferSyntax: syntax } = readDicomFile(await job.source.readImageBytes(item.image.id)));
     } catch (error) {
-      job.skip(item, 'failed', error instanceof PleuraError ? error.message : `The film's DICOM could not be read: ${(error as Error).message}`);
+      job.skip(item, 'failed', error instanceof PleuraError ? (error.text ?? error.message) : say('export.dicomUnreadable', { detail: (error as Error).message }));
       continue;
     }
     try {
@@ -46,7 +47,7 @@ export async function exportDicomSeg(job: ExportJob): Promise<void> {
       let film = source;
       if (job.pseudonyms) {
         film = deidentifyFilm(source, job.pseudonyms);
-        if (!nativeSyntaxes.has(syntax) && !encapsulated.test(syntax)) throw new PleuraError('unsupported', `${item.image.name}: a de-identified copy of a film in transfer syntax ${syntax} cannot be written.`);
+        if (!nativeSyntaxes.has(syntax) && !encapsulated.test(syntax)) throw new PleuraError('unsupported', say('export.deidSyntax', { name: item.image.name, syntax }));
         const filmPath = safeJoin(job.outDir, `${item.stem}.dcm`);
         await writeFileAtomic(filmPath, writeDicom(film, encapsulated.test(syntax) ? syntax : undefined));
         files.push(filmPath);
@@ -56,7 +57,7 @@ export async function exportDicomSeg(job: ExportJob): Promise<void> {
       files.push(segPath);
       job.done(item, files);
     } catch (error) {
-      job.skip(item, 'failed', error instanceof PleuraError ? error.message : `The SEG could not be written: ${(error as Error).message}`);
+      job.skip(item, 'failed', error instanceof PleuraError ? (error.text ?? error.message) : say('export.segNotWritten', { detail: (error as Error).message }));
     }
   }
 }
@@ -77,12 +78,12 @@ function dicomDateTime(moment: Date): { date: string; time: string } {
  */
 export function buildSeg(film: Dataset, item: ExportItem, options: { creator: string; deidentified: boolean; now?: Date }): Dataset {
   const { widthPx, heightPx, data } = item.mask;
-  if (film.Rows !== heightPx || film.Columns !== widthPx) throw new PleuraError('conflict', `${item.image.name}: the mask size does not match the DICOM film.`);
+  if (film.Rows !== heightPx || film.Columns !== widthPx) throw new PleuraError('conflict', say('export.segSize', { name: item.image.name }));
   const studyUid = vr.uid(film.StudyInstanceUID);
   const filmUid = vr.uid(film.SOPInstanceUID);
   const filmClass = vr.uid(film.SOPClassUID);
   const filmSeries = vr.uid(film.SeriesInstanceUID);
-  if (!studyUid || !filmUid || !filmClass || !filmSeries) throw new PleuraError('corrupt', `${item.image.name}: the film has no valid study, series or instance UID to reference.`);
+  if (!studyUid || !filmUid || !filmClass || !filmSeries) throw new PleuraError('corrupt', say('export.noUids', { name: item.image.name }));
   const { date, time } = options.deidentified ? { date: '19000101', time: '000000' } : dicomDateTime(options.now ?? new Date());
   const seriesUid = dcmjs.data.DicomMetaDictionary.uid() as string;
   const sopUid = dcmjs.data.DicomMetaDictionary.uid() as string;

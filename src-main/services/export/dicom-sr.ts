@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import dcmjs from 'dcmjs';
+import { say } from '../../../src-shared/api/text';
 import { safeJoin, writeFileAtomic } from '../project/durable';
 import type { StoredImage } from '../project/state';
 import { writeDicom, type Dataset } from './dicom-io';
@@ -77,7 +78,7 @@ export async function exportDicomSr(job: ExportJob): Promise<void> {
     if (!job.report.files.includes(segPath)) continue;
     const areas = item.image.areas;
     if (!areas || areas.rightCm2 === null || areas.leftCm2 === null || areas.totalCm2 === null) {
-      job.skip(item, 'excluded', 'No pixel spacing: the SR needs lung areas in cm2 (set the spacing, then export again).');
+      job.skip(item, 'excluded', say('export.srNoSpacing'));
       continue;
     }
     const seg = readDicom(new Uint8Array(await readFile(segPath)));

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ExportOptions, ExportReport, ExportSkipKind, ImageRecord, ProjectSettings } from '../../../src-shared/api/project';
+import { say, said, type ServerText } from '../../../src-shared/api/text';
 import type { LabelMask, MaskRevision } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, sanitizeName } from '../project/durable';
@@ -64,7 +65,7 @@ export interface ExportJob {
   /** The item's files are written. */
   done(item: ExportItem, files: string[]): void;
   /** The item is not in the export after all: listed in `skipped` with the kind and reason. */
-  skip(item: ExportItem, kind: ExportSkipKind, reason: string): void;
+  skip(item: ExportItem, kind: ExportSkipKind, reason: string | ServerText): void;
 }
 
 /** Formats that carry the film's pixels (and so burned-in text) into the export. */
@@ -81,7 +82,7 @@ export async function exportProject(source: ExportSource, options: ExportOptions
     throw ioFailure(error, outDir);
   });
   const report: ExportReport = { format: options.format, outDir, files: [], skipped: [], exported: 0, audited: canLog(source) };
-  const skip = (image: { id: string; name?: string }, kind: ExportSkipKind, reason: string) => report.skipped.push({ imageId: image.id, ...(image.name ? { name: image.name } : {}), kind, reason });
+  const skip = (image: { id: string; name?: string }, kind: ExportSkipKind, reason: string | ServerText) => report.skipped.push({ imageId: image.id, ...(image.name ? { name: image.name } : {}), kind, ...(typeof reason === 'string' ? { reason } : said(reason)) });
   const approvedOnly = options.approvedOnly ?? true;
   const pseudonyms = options.deidentify ? await Pseudonyms.load(source) : null;
   const ids = options.imageIds ?? source.listImages().map((image) => image.id);
@@ -92,26 +93,26 @@ export async function exportProject(source: ExportSource, options: ExportOptions
     try {
       image = source.stored(id);
     } catch {
-      skip({ id }, 'excluded', 'No such image in the project.');
+      skip({ id }, 'excluded', say('export.noSuchImage'));
       continue;
     }
     if (approvedOnly && image.status !== 'approved') {
-      skip(image, 'excluded', `Not approved (status ${image.status}).`);
+      skip(image, 'excluded', say('export.notApproved', { status: say(`status.${image.status}` as const) }));
       continue;
     }
     const latest = await source.loadRevision(id).catch((error: unknown) => {
-      skip(image, 'failed', error instanceof PleuraError ? error.message : String(error));
+      skip(image, 'failed', error instanceof PleuraError ? (error.text ?? error.message) : String(error));
       return undefined;
     });
     if (latest === undefined) continue;
     if (latest === null) {
-      skip(image, 'excluded', 'The image has no mask yet.');
+      skip(image, 'excluded', say('export.noMask'));
       continue;
     }
     if (pseudonyms && pixelFormats.has(options.format) && !options.confirmBurnedIn) {
       const risk = await burnedInRisk(source, image);
       if (risk) {
-        skip(image, 'refused', `${risk} Refused in a de-identified export unless you confirm you checked it.`);
+        skip(image, 'refused', say('export.refusedBurnedIn', { risk }));
         continue;
       }
     }
@@ -121,7 +122,7 @@ export async function exportProject(source: ExportSource, options: ExportOptions
   const job: ExportJob = {
     source, options, outDir, items, report, pseudonyms,
     step(index, item) {
-      if (control.signal?.aborted) throw new PleuraError('cancelled', `Export cancelled after ${report.exported} of ${items.length} films.`);
+      if (control.signal?.aborted) throw new PleuraError('cancelled', say('export.cancelledAfter', { exported: report.exported ?? 0, total: items.length }));
       control.progress?.(index / Math.max(1, items.length), pseudonyms ? item.stem : item.image.name);
     },
     done(_item, files) {

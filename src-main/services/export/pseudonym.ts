@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { ioFailure } from '../project/durable';
 import { canLog, type ExportSource } from './export';
 
@@ -36,7 +37,7 @@ export class Pseudonyms {
     const existing = await readKey(path);
     if (existing) return new Pseudonyms(existing);
     if (!canLog(source) || !source.appendAudit) {
-      throw new PleuraError('conflict', 'This project has no pseudonym key yet and cannot record one now (it is open in another Pleura process, or read-only): run the first de-identified export where the project is open for writing, so the key is created and logged.');
+      throw new PleuraError('conflict', say('export.noPseudonymKey'));
     }
     const file: KeyFile = { format: 'pleura-pseudonym-key', formatVersion: 1, createdAt: new Date().toISOString(), key: randomBytes(32).toString('base64') };
     const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
@@ -57,7 +58,7 @@ export class Pseudonyms {
       await unlink(temp).catch(() => undefined);
     }
     const key = await readKey(path);
-    if (!key) throw new PleuraError('io', `${pseudonymKeyFile} could not be read back after it was created.`);
+    if (!key) throw new PleuraError('io', say('export.keyNotReadBack', { file: pseudonymKeyFile }));
     return new Pseudonyms(key);
   }
 
@@ -101,5 +102,5 @@ async function readKey(path: string): Promise<Buffer | null> {
   } catch {
     // falls through to the error below
   }
-  throw new PleuraError('corrupt', `${pseudonymKeyFile} in the project is damaged; restore it from a backup (a new key would give every film a new case id).`);
+  throw new PleuraError('corrupt', say('export.keyDamaged', { file: pseudonymKeyFile }));
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { toGrey8 } from '../../../src-shared/imaging/defaults';
 import { decodeImage } from '../images/decode';
 import { safeJoin, writeFileAtomic } from '../project/durable';
@@ -31,7 +32,7 @@ export async function exportNnunet(job: ExportJob): Promise<void> {
     try {
       image = await filmAsGreyPng(job, item);
     } catch (error) {
-      job.skip(item, 'failed', error instanceof PleuraError ? error.message : `The film could not be decoded: ${(error as Error).message}`);
+      job.skip(item, 'failed', error instanceof PleuraError ? (error.text ?? error.message) : say('export.notDecoded', { detail: (error as Error).message }));
       continue;
     }
     const imagePath = safeJoin(job.outDir, 'imagesTr', `${item.stem}_0000.png`);
@@ -63,7 +64,7 @@ export async function filmAsGreyPng(job: ExportJob, item: ExportItem): Promise<B
   const decoded = await decodeImage(await job.source.readImageBytes(item.image.id), { name: item.image.name });
   const { widthPx, heightPx } = decoded.pixels;
   if (widthPx !== item.mask.widthPx || heightPx !== item.mask.heightPx) {
-    throw new PleuraError('conflict', `${item.image.name}: the film is ${widthPx}x${heightPx} but its mask is ${item.mask.widthPx}x${item.mask.heightPx}.`);
+    throw new PleuraError('conflict', say('export.maskSize', { name: item.image.name, widthPx, heightPx, maskWidth: item.mask.widthPx, maskHeight: item.mask.heightPx }));
   }
   return grey8Png(toGrey8(decoded.pixels, decoded.meta), widthPx, heightPx);
 }

@@ -1,5 +1,6 @@
 import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { decodeDicom, readDicomImageMeta } from './dicom/decode-dicom';
 import { looksLikeDicom } from './dicom/parse';
 import { decodeRaster, readRasterMeta } from './raster';
@@ -36,9 +37,9 @@ export function sniffImageKind(bytes: Uint8Array, name: string): 'dicom' | 'rast
 }
 
 function kindOf(bytes: Uint8Array, name: string): 'dicom' | 'raster' {
-  if (bytes.length === 0) throw new PleuraError('corrupt', `"${name}" is empty (0 bytes).`);
+  if (bytes.length === 0) throw new PleuraError('corrupt', say('image.empty', { name }));
   const kind = sniffImageKind(bytes, name);
-  if (!kind) throw new PleuraError('unsupported', `"${name}" is neither a DICOM file nor an image Pleura can open (PNG, JPEG, TIFF).`);
+  if (!kind) throw new PleuraError('unsupported', say('image.notAnImage', { name }));
   return kind;
 }
 
@@ -63,7 +64,7 @@ export async function decodeImage(bytes: Uint8Array, options: { name: string; fr
     return { meta, pixels, frame };
   }
   if (frame !== 0) {
-    throw new PleuraError('invalid-argument', `"${options.name}" has 1 frame; frame ${frame} does not exist (frames count from 0).`);
+    throw new PleuraError('invalid-argument', say('image.oneFrame', { name: options.name, frame }));
   }
   const { meta, pixels } = await decodeRaster(bytes, options.name);
   return { meta, pixels, frame };

@@ -1,6 +1,7 @@
 import type { Api } from '../../../src-shared/api';
 import type { ImageMeta } from '../../../src-shared/api/images';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { userSpacing } from '../../../src-shared/imaging/spacing';
 import { service, type AppContext } from '../context';
 import { PromiseLru } from './cache';
@@ -14,7 +15,7 @@ const CACHED_IMAGES = 4;
 
 function imageSource(ctx: AppContext): ImageSource {
   const source = ctx.services.get(IMAGE_SOURCE_KEY) as ImageSource | undefined;
-  if (!source) throw new PleuraError('no-project', 'Open a project first');
+  if (!source) throw new PleuraError('no-project', say('project.noneOpen'));
   return source;
 }
 
@@ -83,7 +84,7 @@ export function createImagesHandlers(ctx: AppContext): Api['images'] {
       const source = imageSource(ctx);
       const image = await decoded(ctx, imageId, 0);
       if (image.meta.spacing) {
-        throw new PleuraError('conflict', `This image's file gives its pixel spacing (${image.meta.spacing.label}); it cannot be overridden.`);
+        throw new PleuraError('conflict', say('image.spacingFromFile', { spacing: image.meta.spacing.label }));
       }
       await source.setUserSpacingMm(imageId, spacingMm);
       return withUserSpacing(source, imageId, image.meta);

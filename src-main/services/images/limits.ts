@@ -1,4 +1,5 @@
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 
 /*
  * The memory budget: every number that bounds what one file or one request may cost, in one place.
@@ -63,20 +64,20 @@ export const READ_TIMEOUT_MS = 60_000;
 export function checkDimensions(name: string, size: { widthPx: number; heightPx: number; frames?: number; bytesPerPixel?: number }): void {
   const { widthPx, heightPx } = size;
   if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx < 1 || heightPx < 1) {
-    throw new PleuraError('corrupt', `"${name}" declares an image of ${widthPx} x ${heightPx} pixels, which is not a valid size.`);
+    throw new PleuraError('corrupt', say('image.invalidSize', { name, widthPx, heightPx }));
   }
   if (widthPx > MAX_SIDE_PX || heightPx > MAX_SIDE_PX || widthPx * heightPx > MAX_FRAME_PIXELS) {
     throw new PleuraError(
       'unsupported',
-      `"${name}" declares ${widthPx} x ${heightPx} pixels, more than Pleura opens safely (at most ${MAX_SIDE_PX} px a side and ${Math.round(MAX_FRAME_PIXELS / 1e6)} Mpx).`,
+      say('image.tooLargeSides', { name, widthPx, heightPx, maxSide: MAX_SIDE_PX, maxMpx: Math.round(MAX_FRAME_PIXELS / 1e6) }),
     );
   }
   const frameBytes = widthPx * heightPx * (size.bytesPerPixel ?? 1);
   if (frameBytes > MAX_FRAME_SAMPLE_BYTES) {
-    throw new PleuraError('unsupported', `"${name}" declares ${widthPx} x ${heightPx} pixels of ${size.bytesPerPixel} bytes (${Math.round(frameBytes / 2 ** 20)} MiB a frame), more than Pleura opens safely (${MAX_FRAME_SAMPLE_BYTES / 2 ** 20} MiB).`);
+    throw new PleuraError('unsupported', say('image.tooLargeFrameBytes', { name, widthPx, heightPx, bytesPerPixel: size.bytesPerPixel ?? 1, frameMiB: Math.round(frameBytes / 2 ** 20), maxMiB: MAX_FRAME_SAMPLE_BYTES / 2 ** 20 }));
   }
   const total = frameBytes * (size.frames ?? 1);
   if (total > MAX_TOTAL_BYTES) {
-    throw new PleuraError('unsupported', `"${name}" declares ${size.frames} frames of ${widthPx} x ${heightPx} pixels (${Math.round(total / 2 ** 20)} MiB), more than Pleura opens safely.`);
+    throw new PleuraError('unsupported', say('image.tooLargeFrames', { name, frames: size.frames ?? 1, widthPx, heightPx, totalMiB: Math.round(total / 2 ** 20) }));
   }
 }

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { checkDimensions, MAX_FRAME_PIXELS } from './limits';
 
 /** EXIF orientations 5-8 swap width and height once applied. */
@@ -10,12 +11,11 @@ function swapsSides(orientation: number | undefined): boolean {
 
 function corrupt(name: string, format: string | undefined, error: unknown): PleuraError {
   const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  const kind = format ? format.toUpperCase() : 'image';
   if (/pixel limit/i.test(detail)) {
-    return new PleuraError('unsupported', `"${name}" is larger than Pleura opens safely (more than ${Math.round(MAX_FRAME_PIXELS / 1e6)} Mpx).`);
+    return new PleuraError('unsupported', say('image.tooLargeMpx', { name, maxMpx: Math.round(MAX_FRAME_PIXELS / 1e6) }));
   }
-  if (/unsupported image format/i.test(detail)) return new PleuraError('unsupported', `"${name}" is not an image Pleura can open (PNG, JPEG, TIFF, or DICOM).`);
-  return new PleuraError('corrupt', `"${name}" is a damaged or truncated ${kind} file (${detail}).`);
+  if (/unsupported image format/i.test(detail)) return new PleuraError('unsupported', say('image.notOpenable', { name }));
+  return new PleuraError('corrupt', format ? say('image.damagedFormat', { name, format: format.toUpperCase(), detail }) : say('image.damaged', { name, detail }));
 }
 
 async function rasterMetadata(bytes: Uint8Array, name: string): Promise<sharp.Metadata> {
@@ -25,7 +25,7 @@ async function rasterMetadata(bytes: Uint8Array, name: string): Promise<sharp.Me
   } catch (error) {
     throw corrupt(name, undefined, error);
   }
-  if (!metadata.width || !metadata.height) throw new PleuraError('corrupt', `"${name}" has no readable image size.`);
+  if (!metadata.width || !metadata.height) throw new PleuraError('corrupt', say('image.noSize', { name }));
   // what decodeRaster will allocate: one (grey) or three (RGB) samples of one or two bytes per pixel
   checkDimensions(name, { widthPx: metadata.width, heightPx: metadata.height, bytesPerPixel: (isGrey(metadata) ? 1 : 3) * (is16Bit(metadata) ? 2 : 1) });
   return metadata;

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say, type ServerText } from '../../../src-shared/api/text';
 import { MAX_FILE_BYTES, READ_TIMEOUT_MS } from './limits';
 
 /** Bytes read per call: a deadline is checked between calls. */
@@ -15,20 +16,20 @@ export interface ReadOptions {
   label?: string;
 }
 
-function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (info.isDirectory()) return 'a folder';
-  if (info.isFIFO()) return 'a named pipe (FIFO)';
-  if (info.isSocket()) return 'a socket';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): ServerText {
+  if (info.isDirectory()) return say('file.kindFolder');
+  if (info.isFIFO()) return say('file.kindFifo');
+  if (info.isSocket()) return say('file.kindSocket');
+  if (info.isCharacterDevice() || info.isBlockDevice()) return say('file.kindDevice');
+  return say('file.kindOther');
 }
 
 function ioError(label: string, error: unknown): PleuraError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new PleuraError('not-found', `${label}: no such file.`);
-  if (code === 'EACCES' || code === 'EPERM') return new PleuraError('io', `${label} cannot be read: permission denied.`);
-  if (code === 'EISDIR') return new PleuraError('invalid-argument', `${label} is a folder, not a file.`);
-  return new PleuraError('io', `${label} cannot be read (${code ?? 'error'}).`);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new PleuraError('not-found', say('file.noSuchFile', { file: label }));
+  if (code === 'EACCES' || code === 'EPERM') return new PleuraError('io', say('file.permissionDenied', { file: label }));
+  if (code === 'EISDIR') return new PleuraError('invalid-argument', say('file.isFolder', { file: label }));
+  return new PleuraError('io', say('file.unreadable', { file: label, code: code ?? 'error' }));
 }
 
 /**
@@ -46,7 +47,7 @@ export async function readRegularFile(path: string, options: ReadOptions = {}): 
   const before = await stat(path).catch((error: unknown) => {
     throw ioError(label, error);
   });
-  if (!before.isFile()) throw new PleuraError('invalid-argument', `${label} is ${kindOf(before)}, not a regular file.`);
+  if (!before.isFile()) throw new PleuraError('invalid-argument', say('file.notRegular', { file: label, kind: kindOf(before) }));
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
@@ -55,19 +56,19 @@ export async function readRegularFile(path: string, options: ReadOptions = {}): 
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new PleuraError('invalid-argument', `${label} is ${kindOf(info)}, not a regular file.`);
+    if (!info.isFile()) throw new PleuraError('invalid-argument', say('file.notRegular', { file: label, kind: kindOf(info) }));
     if (info.size > maxBytes) throw tooLarge(label, info.size, maxBytes);
     const bytes = new Uint8Array(info.size);
     let filled = 0;
     while (filled < bytes.length) {
-      if (Date.now() > deadline) throw new PleuraError('io', `${label} could not be read within ${Math.round((options.timeoutMs ?? READ_TIMEOUT_MS) / 1000)} s.`);
+      if (Date.now() > deadline) throw new PleuraError('io', say('file.readTimeout', { file: label, seconds: Math.round((options.timeoutMs ?? READ_TIMEOUT_MS) / 1000) }));
       const { bytesRead } = await handle.read(bytes, filled, Math.min(READ_CHUNK_BYTES, bytes.length - filled), filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
     // a file that kept growing while read: one more byte means it is no longer the size we sized for
     const { bytesRead: extra } = await handle.read(new Uint8Array(1), 0, 1, filled);
-    if (extra > 0) throw new PleuraError('io', `${label} changed while it was read.`);
+    if (extra > 0) throw new PleuraError('io', say('file.changed', { file: label }));
     return filled === bytes.length ? bytes : bytes.subarray(0, filled);
   } catch (error) {
     if (error instanceof PleuraError) throw error;
@@ -78,5 +79,5 @@ export async function readRegularFile(path: string, options: ReadOptions = {}): 
 }
 
 function tooLarge(label: string, sizeBytes: number, maxBytes: number): PleuraError {
-  return new PleuraError('unsupported', `${label} is ${Math.round(sizeBytes / 2 ** 20)} MiB, more than Pleura reads (${Math.round(maxBytes / 2 ** 20)} MiB).`);
+  return new PleuraError('unsupported', say('file.tooLarge', { file: label, sizeMiB: Math.round(sizeBytes / 2 ** 20), maxMiB: Math.round(maxBytes / 2 ** 20) }));
 }

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
+import { say } from '../../../src-shared/api/text';
 import type { RuntimeReport } from '../../../src-shared/api/system';
 import { PleuraError } from '../../../src-shared/api/result';
 import type { ModelManifest } from '../../../src-shared/ml/manifest';
@@ -55,14 +56,14 @@ export class InferenceHost {
       // An idle worker must not keep the process alive (CLI, tests); a busy one must.
       if (this.pending.size === 0) worker.unref();
       if (response.ok) pending.resolve(response.value);
-      else pending.reject(new PleuraError(response.code, response.reason));
+      else pending.reject(new PleuraError(response.code, response.text ?? response.reason));
     });
     const stopped = (reason: string) => {
       if (this.worker !== worker) return;
       this.worker = null;
       this.loaded.clear();
       this.crashes++;
-      const failure = new PleuraError('internal', `The inference worker stopped (${reason}); it restarts for the next request.`);
+      const failure = new PleuraError('internal', say('inference.workerStopped', { detail: reason }));
       for (const pending of this.pending.values()) pending.reject(failure);
       this.pending.clear();
     };
@@ -131,7 +132,7 @@ export class InferenceHost {
     const worker = this.worker;
     this.worker = null;
     this.loaded.clear();
-    for (const pending of this.pending.values()) pending.reject(new PleuraError('cancelled', 'The inference service was closed.'));
+    for (const pending of this.pending.values()) pending.reject(new PleuraError('cancelled', say('inference.closed')));
     this.pending.clear();
     await worker?.terminate();
   }

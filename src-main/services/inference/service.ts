@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import { batchMayPredict } from './batch-policy';
 import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
+import { say } from '../../../src-shared/api/text';
 import type { PredictionResult, UncertaintyMap } from '../../../src-shared/api/inference';
 import type { ImageRecord } from '../../../src-shared/api/project';
-import { PleuraError } from '../../../src-shared/api/result';
+import { PleuraError, textOf } from '../../../src-shared/api/result';
 import { lungMeasurements } from '../../../src-shared/metrics';
 import { service, type AppContext } from '../context';
 import { createImagesHandlers } from '../images/handlers';
@@ -135,13 +136,13 @@ function createInferenceService(ctx: AppContext): InferenceService {
     } else {
       imageIds = store.listImages().filter((image) => image.latestRevisionId === null && image.status === 'new').map((image) => image.id);
     }
-    return ctx.jobs.start('inference', `Predict ${imageIds.length} image(s)`, async (job) => {
+    return ctx.jobs.start('inference', say('inference.jobTitle', { count: imageIds.length }), async (job) => {
       const outcome: BatchOutcome = { predicted: 0, failed: [], skipped };
-      if (skipped.length > 0) job.log('info', `${skipped.length} image(s) kept: their masks are approved, corrected or imported`);
-      job.progress(0, `0 / ${imageIds.length}`);
+      if (skipped.length > 0) job.log('info', say('inference.kept', { count: skipped.length }));
+      job.progress(0, say('job.countOf', { done: 0, total: imageIds.length }));
       for (const [index, imageId] of imageIds.entries()) {
         // Checked before each image: a cancel lets at most the image in flight finish.
-        if (job.signal.aborted) throw new PleuraError('cancelled', 'Cancelled');
+        if (job.signal.aborted) throw new PleuraError('cancelled', say('job.cancelled'));
         try {
           // Films chosen as unpredicted are checked again when their turn comes: one opened meanwhile
           // was predicted on open (or is being: then that prediction is shared).
@@ -152,10 +153,10 @@ function createInferenceService(ctx: AppContext): InferenceService {
           if (!(unpredictedScope && error instanceof PleuraError && error.code === 'conflict')) {
             const reason = error instanceof Error ? error.message : String(error);
             outcome.failed.push({ imageId, reason });
-            job.log('warn', `${imageId}: ${reason}`);
+            job.log('warn', say('inference.filmFailed', { name: store.getImage(imageId)?.name ?? imageId, reason: textOf(error) }));
           }
         }
-        job.progress((index + 1) / imageIds.length, `${index + 1} / ${imageIds.length}`);
+        job.progress((index + 1) / imageIds.length, say('job.countOf', { done: index + 1, total: imageIds.length }));
       }
       return outcome;
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say, sentenceOf, type ServerText } from '../../../src-shared/api/text';
 import { estimateEtaMs, type JobInfo, type JobKind, type JobMetricsEvent } from '../../../src-shared/jobs/events';
 import type { EventBus } from '../events';
 
@@ -8,9 +9,9 @@ export interface JobRunContext {
   jobId: string;
   signal: AbortSignal;
   /** Fraction done in 0..1; the host adds the ETA. */
-  progress(fraction: number, message?: string): void;
+  progress(fraction: number, message?: string | ServerText): void;
   metrics(phase: JobMetricsEvent['phase'], epoch: number, step: number, values: Record<string, number>): void;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
+  log(level: 'info' | 'warn' | 'error', message: string | ServerText): void;
 }
 
 interface RunningJob {
@@ -30,27 +31,28 @@ export class JobHost {
   constructor(private readonly events: EventBus) {}
 
   /** Starts `body` as a job and returns its id at once; the result arrives as a `result` event. */
-  start<T>(kind: JobKind, title: string, body: (ctx: JobRunContext) => Promise<T>): { jobId: string; done: Promise<T> } {
+  start<T>(kind: JobKind, title: string | ServerText, body: (ctx: JobRunContext) => Promise<T>): { jobId: string; done: Promise<T> } {
     const jobId = randomUUID();
     const controller = new AbortController();
     const startedAt = Date.now();
-    const info: JobInfo = { jobId, kind, title, startedAt: new Date(startedAt).toISOString(), state: 'running' };
+    const info: JobInfo = { jobId, kind, title: sentenceOf(title), ...(typeof title === 'string' ? {} : { titleText: title }), startedAt: new Date(startedAt).toISOString(), state: 'running' };
     const ctx: JobRunContext = {
       jobId,
       signal: controller.signal,
       progress: (fraction, message) => {
         const clamped = Math.min(1, Math.max(0, fraction));
-        this.events.emit('job', { type: 'progress', jobId, kind, fraction: clamped, etaMs: estimateEtaMs(Date.now() - startedAt, clamped), message });
+        const line = message === undefined ? {} : { message: sentenceOf(message), ...(typeof message === 'string' ? {} : { text: message }) };
+        this.events.emit('job', { type: 'progress', jobId, kind, fraction: clamped, etaMs: estimateEtaMs(Date.now() - startedAt, clamped), ...line });
       },
       metrics: (phase, epoch, step, values) => this.events.emit('job', { type: 'metrics', jobId, kind, phase, epoch, step, values }),
-      log: (level, message) => this.events.emit('job', { type: 'log', jobId, kind, level, message }),
+      log: (level, message) => this.events.emit('job', { type: 'log', jobId, kind, level, message: sentenceOf(message), ...(typeof message === 'string' ? {} : { text: message }) }),
     };
     const done = (async () => {
       // Let the caller receive the job id before the first event.
       await Promise.resolve();
       try {
         const value = await body(ctx);
-        if (controller.signal.aborted) throw new PleuraError('cancelled', 'Cancelled');
+        if (controller.signal.aborted) throw new PleuraError('cancelled', say('job.cancelled'));
         info.state = 'done';
         this.events.emit('job', { type: 'result', jobId, kind, value });
         return value;
@@ -62,7 +64,8 @@ export class JobHost {
           info.state = 'failed';
           const code = error instanceof PleuraError ? error.code : 'internal';
           const reason = error instanceof Error ? error.message : String(error);
-          this.events.emit('job', { type: 'error', jobId, kind, code, reason });
+          const text = error instanceof PleuraError ? error.text : undefined;
+          this.events.emit('job', { type: 'error', jobId, kind, code, reason, ...(text ? { text } : {}) });
         }
         throw error;
       }
@@ -79,7 +82,7 @@ export class JobHost {
   /** Asks a job to stop; resolves once it has (or at once if it is not running). */
   async cancel(jobId: string): Promise<void> {
     const job = this.jobs.get(jobId);
-    if (!job) throw new PleuraError('not-found', `No job ${jobId}`);
+    if (!job) throw new PleuraError('not-found', say('job.notFound', { jobId }));
     if (job.info.state !== 'running') return;
     job.controller.abort();
     await job.done.catch(() => undefined);

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Api } from '../../../src-shared/api';
+import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 import { modelManifestSchema } from '../../../src-shared/ml/manifest';
 import type { AppContext } from '../context';
@@ -22,13 +23,13 @@ async function readManifest(manifestPath: string) {
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
   } catch {
-    throw new PleuraError('invalid-argument', `${manifestPath} is not a valid model manifest: it is not JSON.`);
+    throw new PleuraError('invalid-argument', say('model.manifestNotJson', { path: manifestPath }));
   }
   const parsed = modelManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'the manifest';
-    throw new PleuraError('invalid-argument', `${manifestPath} is not a valid model manifest: ${where} is missing or has the wrong type (${issue?.code ?? 'invalid'}).`);
+    throw new PleuraError('invalid-argument', say('model.manifestField', { path: manifestPath, field: where, code: issue?.code ?? 'invalid' }));
   }
   return parsed.data;
 }
@@ -36,10 +37,10 @@ async function readManifest(manifestPath: string) {
 /** The ONNX file must be a regular file of a plausible size (a device or FIFO would never end). */
 async function checkModelFile(onnxPath: string): Promise<void> {
   const info = await stat(onnxPath).catch((error: unknown) => {
-    throw new PleuraError('not-found', `Cannot read ${onnxPath} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw new PleuraError('not-found', say('model.cannotRead', { path: onnxPath, code: (error as NodeJS.ErrnoException).code ?? 'error' }));
   });
-  if (!info.isFile()) throw new PleuraError('invalid-argument', `${onnxPath} is not a regular file.`);
-  if (info.size > MAX_MODEL_BYTES) throw new PleuraError('unsupported', `${onnxPath} is ${Math.round(info.size / 2 ** 20)} MiB, more than Pleura imports as a model.`);
+  if (!info.isFile()) throw new PleuraError('invalid-argument', say('model.notRegular', { path: onnxPath }));
+  if (info.size > MAX_MODEL_BYTES) throw new PleuraError('unsupported', say('model.tooLarge', { path: onnxPath, sizeMiB: Math.round(info.size / 2 ** 20) }));
 }
 
 /** Handlers of the `models` domain. */
@@ -73,7 +74,7 @@ export function createModelsHandlers(ctx: AppContext): Api['models'] {
       const staging = await mkdtemp(join(registry().versionsDir(), '.import-'));
       try {
         await copyFile(onnxPath, join(staging, 'model.onnx')).catch((error: unknown) => {
-          throw new PleuraError('not-found', `Cannot read ${onnxPath} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+          throw new PleuraError('not-found', say('model.cannotRead', { path: onnxPath, code: (error as NodeJS.ErrnoException).code ?? 'error' }));
         });
         await writeFile(join(staging, 'model.json'), JSON.stringify({ ...manifest, file: 'model.onnx' }, null, 2));
         return await registry().add(staging);

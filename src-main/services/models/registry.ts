@@ -2,6 +2,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import type { ModelVersion } from '../../../src-shared/api/models';
+import { say } from '../../../src-shared/api/text';
 import type { ModelManifest } from '../../../src-shared/ml/manifest';
 import { PleuraError } from '../../../src-shared/api/result';
 import { service, type AppContext } from '../context';
@@ -120,7 +121,7 @@ function createRegistry(ctx: AppContext): ModelRegistry {
       const versions = await all();
       if (idOrKeyOrPath === undefined || idOrKeyOrPath === '') {
         const active = await activeOf(versions);
-        if (!active) throw new PleuraError('not-found', 'No model is installed: train one or import an ONNX model with its manifest');
+        if (!active) throw new PleuraError('not-found', say('model.noneInstalled'));
         return toResolved(active);
       }
       const byKey = versions.find((v) => v.key === idOrKeyOrPath);
@@ -136,14 +137,14 @@ function createRegistry(ctx: AppContext): ModelRegistry {
           : basename(idOrKeyOrPath).endsWith('.json') ? idOrKeyOrPath : join(dirname(idOrKeyOrPath), 'model.json');
         const version = await readVersion(manifestPath, false);
         if (version) return toResolved(version);
-        throw new PleuraError('not-found', `${idOrKeyOrPath}: no readable model.json manifest with its ONNX file beside it`);
+        throw new PleuraError('not-found', say('model.noManifest', { path: idOrKeyOrPath }));
       }
-      throw new PleuraError('not-found', `No model '${idOrKeyOrPath}' (give a key id@version, an id, or a model folder)`);
+      throw new PleuraError('not-found', say('model.noSuchModel', { model: idOrKeyOrPath }));
     },
     async activate(key, options = {}) {
       const versions = await all();
       const target = versions.find((v) => v.key === key);
-      if (!target) throw new PleuraError('not-found', `No model version ${key}`);
+      if (!target) throw new PleuraError('not-found', say('model.noVersion', { key }));
       const dir = versionsDir();
       const state = await readState(dir);
       const current = await activeOf(versions);
@@ -152,7 +153,7 @@ function createRegistry(ctx: AppContext): ModelRegistry {
         const mine = state.validations[key];
         const theirs = state.validations[current.key];
         if (mine && theirs && mine.set === theirs.set && mine.dice < theirs.dice) {
-          throw new PleuraError('conflict', `${key} has validation Dice ${mine.dice.toFixed(4)}, below the active ${current.key} (${theirs.dice.toFixed(4)}) on ${mine.set}; force it to activate anyway`);
+          throw new PleuraError('conflict', say('model.worseThanActive', { key, dice: Number(mine.dice.toFixed(4)), active: current.key, activeDice: Number(theirs.dice.toFixed(4)), set: mine.set }));
         }
       }
       if (current) state.previous.push(current.key);
@@ -175,20 +176,20 @@ function createRegistry(ctx: AppContext): ModelRegistry {
         await notify();
         return toVersion(target, key);
       }
-      throw new PleuraError('not-found', 'There is no previously active model version to go back to');
+      throw new PleuraError('not-found', say('model.noPrevious'));
     },
     async add(sourceDir) {
       const version = await readVersion(join(sourceDir, 'model.json'), false);
-      if (!version) throw new PleuraError('corrupt', `${sourceDir} holds no valid model.json with its ONNX file`);
+      if (!version) throw new PleuraError('corrupt', say('model.sourceInvalid', { path: sourceDir }));
       const target = join(versionsDir(), folderName(version.key));
       // A version written straight into the store (training does that) is registered where it is.
       if (target !== resolvePath(sourceDir)) {
-        if ((await all()).some((v) => v.key === version.key)) throw new PleuraError('conflict', `Model version ${version.key} already exists`);
+        if ((await all()).some((v) => v.key === version.key)) throw new PleuraError('conflict', say('model.exists', { key: version.key }));
         await mkdir(versionsDir(), { recursive: true });
         await cp(sourceDir, target, { recursive: true });
       }
       const stored = await readVersion(join(target, 'model.json'), false);
-      if (!stored) throw new PleuraError('io', `Could not store ${version.key} in ${target}`);
+      if (!stored) throw new PleuraError('io', say('model.storeFailed', { key: version.key, path: target }));
       ctx.events.emit('models', { kind: 'added', key: stored.key });
       const active = await activeOf(await all());
       return toVersion(stored, active?.key ?? null);

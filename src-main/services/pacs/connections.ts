@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { PacsConnection, PacsConnectionInput } from '../../../src-shared/api/pacs';
+import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 import type { DicomWebTarget } from './dicomweb';
 
@@ -52,7 +53,7 @@ export class PacsConnectionStore {
     const all = await this.read();
     const id = input.id ?? randomUUID();
     const previous = all.find((c) => c.id === id);
-    if (input.id && !previous) throw new PleuraError('not-found', `No PACS connection ${input.id}.`);
+    if (input.id && !previous) throw new PleuraError('not-found', say('pacs.noConnection', { id: input.id }));
     const next: StoredConnection = {
       id,
       name: input.name.trim(),
@@ -72,7 +73,7 @@ export class PacsConnectionStore {
 
   async remove(id: string): Promise<void> {
     const all = await this.read();
-    if (!all.some((c) => c.id === id)) throw new PleuraError('not-found', `No PACS connection ${id}.`);
+    if (!all.some((c) => c.id === id)) throw new PleuraError('not-found', say('pacs.noConnection', { id }));
     await this.write(all.filter((c) => c.id !== id));
   }
 
@@ -88,7 +89,7 @@ export class PacsConnectionStore {
     const stored = await this.stored(id);
     let secret = '';
     if (stored.secret) {
-      if (stored.secret.codec !== this.codec.kind) throw new PleuraError('unsupported', `The secret of PACS connection "${stored.name}" was stored by another Pleura (${stored.secret.codec}); enter it again.`);
+      if (stored.secret.codec !== this.codec.kind) throw new PleuraError('unsupported', say('pacs.secretOtherCodec', { name: stored.name, codec: stored.secret.codec }));
       secret = this.codec.open(stored.secret.value);
     }
     return targetFor(stored, secret);
@@ -96,7 +97,7 @@ export class PacsConnectionStore {
 
   private async stored(id: string): Promise<StoredConnection> {
     const found = (await this.read()).find((c) => c.id === id);
-    if (!found) throw new PleuraError('not-found', `No PACS connection ${id}.`);
+    if (!found) throw new PleuraError('not-found', say('pacs.noConnection', { id }));
     return found;
   }
 
@@ -104,13 +105,13 @@ export class PacsConnectionStore {
     const info = await stat(this.path).catch(() => null);
     if (!info) return [];
     if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
-      throw new PleuraError('forbidden', `${this.path} can be read by other users; run chmod 600 on it (it may hold PACS passwords).`);
+      throw new PleuraError('forbidden', say('pacs.settingsReadable', { path: this.path }));
     }
     try {
       const parsed = JSON.parse(await readFile(this.path, 'utf8')) as { connections?: StoredConnection[] };
       return Array.isArray(parsed.connections) ? parsed.connections : [];
     } catch (error) {
-      throw new PleuraError('corrupt', `${this.path} is not a valid PACS settings file (${(error as Error).message}).`);
+      throw new PleuraError('corrupt', say('pacs.settingsInvalid', { path: this.path, detail: (error as Error).message }));
     }
   }
 
@@ -155,9 +156,9 @@ export function normalizeUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new PleuraError('invalid-argument', 'The PACS address is not a URL (expected http(s)://host[:port]/path).');
+    throw new PleuraError('invalid-argument', say('pacs.notUrl'));
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new PleuraError('invalid-argument', 'A DICOMweb URL must start with http:// or https://.');
-  if (parsed.username || parsed.password) throw new PleuraError('invalid-argument', 'Put credentials in the connection settings, not in the URL.');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new PleuraError('invalid-argument', say('pacs.notHttp'));
+  if (parsed.username || parsed.password) throw new PleuraError('invalid-argument', say('pacs.credentialsInUrl'));
   return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
 }

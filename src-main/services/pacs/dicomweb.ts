@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say, type ServerText } from '../../../src-shared/api/text';
 
 /** Everything a request needs: service roots, credentials (held in memory only) and a time-out. */
 export interface DicomWebTarget {
@@ -25,24 +26,24 @@ export class DicomWebClient {
   async search(path: string, params: Record<string, string | undefined>, signal?: AbortSignal): Promise<DicomJson[]> {
     const url = new URL(joinUrl(this.target.qidoUrl, path));
     for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') url.searchParams.append(key, value);
-    const answer = await this.request(url, { headers: { Accept: 'application/dicom+json' } }, signal, 'search');
+    const answer = await this.request(url, { headers: { Accept: 'application/dicom+json' } }, signal, say('pacs.whatSearch'));
     return parseJsonList(await this.body(answer, url, signal));
   }
 
   /** WADO-RS metadata of a study (every instance, no pixel data). */
   async studyMetadata(studyUid: string, signal?: AbortSignal): Promise<DicomJson[]> {
     const url = new URL(joinUrl(this.target.wadoUrl, `studies/${studyUid}/metadata`));
-    const answer = await this.request(url, { headers: { Accept: 'application/dicom+json' } }, signal, 'read the study');
+    const answer = await this.request(url, { headers: { Accept: 'application/dicom+json' } }, signal, say('pacs.whatStudy'));
     return parseJsonList(await this.body(answer, url, signal));
   }
 
   /** WADO-RS retrieve of one instance as a DICOM Part 10 file, in the transfer syntax it is stored in. */
   async retrieveInstance(studyUid: string, seriesUid: string, instanceUid: string, signal?: AbortSignal): Promise<Uint8Array> {
     const url = new URL(joinUrl(this.target.wadoUrl, `studies/${studyUid}/series/${seriesUid}/instances/${instanceUid}`));
-    const answer = await this.request(url, { headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } }, signal, 'retrieve the instance');
+    const answer = await this.request(url, { headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } }, signal, say('pacs.whatRetrieve'));
     const bytes = await this.body(answer, url, signal);
     const parts = parseMultipart(bytes, answer.headers.get('content-type') ?? '');
-    if (parts.length !== 1 || parts[0].length === 0) throw new PleuraError('corrupt', `The PACS sent ${parts.length} part(s) for instance ${instanceUid} instead of one DICOM file.`);
+    if (parts.length !== 1 || parts[0].length === 0) throw new PleuraError('corrupt', say('pacs.parts', { parts: parts.length, instanceUid }));
     return parts[0];
   }
 
@@ -59,19 +60,19 @@ export class DicomWebClient {
       method: 'POST',
       body: Buffer.concat(chunks),
       headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, Accept: 'application/dicom+json' },
-    }, signal, 'store the results');
+    }, signal, say('pacs.whatStore'));
     const text = new TextDecoder().decode(await this.body(answer, url, signal));
     const response = (text.trim() ? JSON.parse(text) : {}) as DicomJson;
     const failed = (response['00081198']?.Value ?? []) as DicomJson[];
     if (failed.length) {
-      const reasons = failed.map((item) => `${stringOf(item, '00081155')}: failure ${String(item['00081197']?.Value?.[0] ?? '?')}`);
-      throw new PleuraError('io', `The PACS refused ${failed.length} of ${files.length} object(s) (${reasons.join('; ')}).`);
+      const reasons = failed.map((item) => `${stringOf(item, '00081155')}: ${String(item['00081197']?.Value?.[0] ?? '?')}`);
+      throw new PleuraError('io', say('pacs.refused', { refused: failed.length, total: files.length, detail: reasons.join('; ') }));
     }
     const stored = ((response['00081199']?.Value ?? []) as DicomJson[]).map((item) => stringOf(item, '00081155'));
     return { stored };
   }
 
-  private async request(url: URL, init: RequestInit, signal: AbortSignal | undefined, what: string): Promise<Response> {
+  private async request(url: URL, init: RequestInit, signal: AbortSignal | undefined, what: ServerText): Promise<Response> {
     const headers = new Headers(init.headers);
     const auth = this.target.auth;
     if (auth.kind === 'basic') headers.set('Authorization', `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`);
@@ -85,12 +86,13 @@ export class DicomWebClient {
     }
     if (answer.status === 401 || answer.status === 403) {
       await answer.body?.cancel();
-      throw new PleuraError('unauthorized', `The PACS at ${displayUrl(url)} refused the credentials (HTTP ${answer.status}); check the user name and password or token of this connection.`);
+      throw new PleuraError('unauthorized', say('pacs.unauthorized', { url: displayUrl(url), status: answer.status }));
     }
     if (!answer.ok) {
       const detail = (await answer.text().catch(() => '')).replace(/\s+/g, ' ').slice(0, 200);
       const code = answer.status === 404 ? 'not-found' : 'io';
-      throw new PleuraError(code, `The PACS could not ${what} (HTTP ${answer.status} from ${displayUrl(url)})${detail ? `: ${detail}` : ''}.`, { status: answer.status });
+      const text = detail ? say('pacs.httpErrorDetail', { what, status: answer.status, url: displayUrl(url), detail }) : say('pacs.httpError', { what, status: answer.status, url: displayUrl(url) });
+      throw new PleuraError(code, text, { status: answer.status });
     }
     return answer;
   }
@@ -106,20 +108,20 @@ export class DicomWebClient {
 
 /** Turns a fetch failure into a PleuraError a user can act on (never with credentials in it). */
 function networkFailure(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined): PleuraError {
-  if (signal?.aborted) return new PleuraError('cancelled', 'Cancelled');
+  if (signal?.aborted) return new PleuraError('cancelled', say('job.cancelled'));
   const name = (error as Error)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new PleuraError('timeout', `The PACS at ${displayUrl(url)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+    return new PleuraError('timeout', say('pacs.timeout', { url: displayUrl(url), seconds: Math.round(timeoutMs / 1000) }));
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? '';
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET'].includes(code) && !/terminated/i.test((error as Error)?.message ?? '')) {
-    return new PleuraError('unreachable', `The PACS at ${displayUrl(url)} cannot be reached (${code}); check the address and that the server is running.`);
+    return new PleuraError('unreachable', say('pacs.unreachableCode', { url: displayUrl(url), code }));
   }
   if (/terminated|other side closed|socket/i.test(`${(error as Error)?.message} ${cause?.message ?? ''} ${code}`)) {
-    return new PleuraError('unreachable', `The connection to the PACS at ${displayUrl(url)} was cut off before the answer was complete.`);
+    return new PleuraError('unreachable', say('pacs.cutOff', { url: displayUrl(url) }));
   }
-  return new PleuraError('unreachable', `The PACS at ${displayUrl(url)} cannot be reached (${cause?.message ?? (error as Error)?.message ?? String(error)}).`);
+  return new PleuraError('unreachable', say('pacs.unreachable', { url: displayUrl(url), detail: cause?.message ?? (error as Error)?.message ?? String(error) }));
 }
 
 /** A URL as it may be shown: scheme, host and path, never user info or a query. */
@@ -135,18 +137,18 @@ function joinUrl(root: string, path: string): string {
 function parseJsonList(bytes: Uint8Array): DicomJson[] {
   if (bytes.length === 0) return [];
   const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
-  if (!Array.isArray(parsed)) throw new PleuraError('corrupt', 'The PACS answered with something other than a DICOM JSON list.');
+  if (!Array.isArray(parsed)) throw new PleuraError('corrupt', say('pacs.notJsonList'));
   return parsed as DicomJson[];
 }
 
 /** Splits a multipart/related body into its parts' bodies (RFC 2046). */
 export function parseMultipart(bytes: Uint8Array, contentType: string): Uint8Array[] {
   const match = /boundary="?([^";]+)"?/i.exec(contentType);
-  if (!match) throw new PleuraError('corrupt', 'The PACS answer is not multipart (no boundary).');
+  if (!match) throw new PleuraError('corrupt', say('pacs.notMultipart'));
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const delimiter = Buffer.from(`--${match[1]}`);
   const parts: Uint8Array[] = [];
-  const cutOff = () => new PleuraError('corrupt', 'The PACS answer ended inside a part: the transfer was cut off.');
+  const cutOff = () => new PleuraError('corrupt', say('pacs.partCutOff'));
   let at = body.indexOf(delimiter);
   while (at >= 0) {
     const afterDelimiter = at + delimiter.length;

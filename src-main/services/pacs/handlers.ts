@@ -1,4 +1,5 @@
 import type { Api } from '../../../src-shared/api';
+import { say } from '../../../src-shared/api/text';
 import { service, type AppContext } from '../context';
 import { getSession } from '../project/session';
 import { PacsConnectionStore } from './connections';
@@ -38,14 +39,14 @@ export function createPacsHandlers(ctx: AppContext): Api['pacs'] {
     async retrieve(connectionId, options) {
       const { client, server } = await clientFor(connectionId);
       const store = getSession(ctx).require();
-      const { jobId } = ctx.jobs.start('import', `Retrieve study ${options.studyInstanceUid}`, (job) => retrieveStudy(client, server, store, options, job));
+      const { jobId } = ctx.jobs.start('import', say('pacs.retrieveTitle', { studyUid: options.studyInstanceUid }), (job) => retrieveStudy(client, server, store, options, job));
       return { jobId };
     },
     async send(connectionId, options) {
       const { client, server } = await clientFor(connectionId);
       const store = getSession(ctx).require();
       const count = options.imageIds?.length ?? store.listImages().filter((image) => image.status === 'approved').length;
-      const { jobId } = ctx.jobs.start('export', `Send ${count} result(s) to the PACS`, (job) => sendResults(client, server, store, { imageIds: options.imageIds }, job));
+      const { jobId } = ctx.jobs.start('export', say('pacs.sendTitle', { count }), (job) => sendResults(client, server, store, { imageIds: options.imageIds }, job));
       return { jobId };
     },
   };

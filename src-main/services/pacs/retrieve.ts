@@ -1,5 +1,6 @@
 import type { PacsInstance, PacsRetrieveReport, PacsSeries } from '../../../src-shared/api/pacs';
-import { PleuraError } from '../../../src-shared/api/result';
+import { say, said, type ServerText } from '../../../src-shared/api/text';
+import { PleuraError, saidOf, textOf } from '../../../src-shared/api/result';
 import { importReceived } from '../project/import';
 import type { ProjectStore } from '../project/store';
 import type { DicomWebClient } from './dicomweb';
@@ -8,7 +9,7 @@ import { listStudySeries } from './study';
 /** What a retrieve reports to whoever runs it (a job, the CLI). */
 export interface RetrieveProgress {
   signal?: AbortSignal;
-  progress?(fraction: number, message?: string): void;
+  progress?(fraction: number, message?: string | ServerText): void;
 }
 
 /** Failures after which the rest of a study is not asked for: the server is gone or refuses us. */
@@ -46,7 +47,7 @@ export async function retrieveStudy(
   if (options.seriesInstanceUids) {
     const wanted = new Set(options.seriesInstanceUids);
     series = series.filter((s) => wanted.has(s.seriesInstanceUid));
-    if (series.length === 0) throw new PleuraError('not-found', 'None of the selected series is in the study.');
+    if (series.length === 0) throw new PleuraError('not-found', say('pacs.noSelectedSeries'));
   }
   const todo: { seriesInstanceUid: string; sopInstanceUid: string; name: string }[] = [];
   for (const entry of series) {
@@ -67,9 +68,9 @@ export async function retrieveStudy(
   for (const [index, item] of todo.entries()) {
     const fetching = next;
     next = !stopped && index + 1 < todo.length ? fetchItem(todo[index + 1]) : null;
-    if (run.signal?.aborted) throw new PleuraError('cancelled', 'Cancelled');
+    if (run.signal?.aborted) throw new PleuraError('cancelled', say('job.cancelled'));
     if (stopped) {
-      report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: stopped.code, reason: `Not retrieved: ${stopped.message}` });
+      report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: stopped.code, ...said(say('pacs.notRetrieved', { reason: textOf(stopped) })) });
       continue;
     }
     try {
@@ -78,13 +79,13 @@ export async function retrieveStudy(
       const imported = await importReceived(store, { name: item.name, bytes, origin: `${server} ${item.sopInstanceUid}`, pacs });
       if (imported.imported[0]) report.imported.push({ sopInstanceUid: item.sopInstanceUid, imageId: imported.imported[0].id });
       else if (imported.duplicates[0]) report.alreadyInProject.push({ sopInstanceUid: item.sopInstanceUid, imageId: imported.duplicates[0].existingId });
-      else report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: 'unsupported', reason: imported.rejected[0]?.reason ?? 'Not imported.' });
+      else report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: 'unsupported', ...(imported.rejected[0] ? { reason: imported.rejected[0].reason, ...(imported.rejected[0].text ? { text: imported.rejected[0].text } : {}) } : said(say('pacs.notImported'))) });
     } catch (error) {
       if (!(error instanceof PleuraError) || error.code === 'cancelled' || error.code === 'disk-full' || error.code === 'no-project') throw error;
-      report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: error.code, reason: error.message });
+      report.failed.push({ sopInstanceUid: item.sopInstanceUid, code: error.code, ...saidOf(error) });
       if (fatalCodes.has(error.code)) stopped = error;
     }
-    run.progress?.((index + 1) / todo.length, `${index + 1} / ${todo.length}`);
+    run.progress?.((index + 1) / todo.length, say('job.countOf', { done: index + 1, total: todo.length }));
   }
   await store.appendAudit('import', {
     pacs: { server, studyInstanceUid },

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PacsSendReport } from '../../../src-shared/api/pacs';
-import { PleuraError } from '../../../src-shared/api/result';
+import { say, said } from '../../../src-shared/api/text';
+import { PleuraError, saidOf } from '../../../src-shared/api/result';
 import { exportProject } from '../export/export';
 import { readDicom } from '../export/dicom-seg';
 import type { ProjectStore } from '../project/store';
@@ -34,12 +35,12 @@ export async function sendResults(
   const outDir = options.outDir ?? temp!;
   try {
     for (const [index, imageId] of ids.entries()) {
-      if (run.signal?.aborted) throw new PleuraError('cancelled', 'Cancelled');
+      if (run.signal?.aborted) throw new PleuraError('cancelled', say('job.cancelled'));
       const exported = await exportProject(store, { format, outDir: join(outDir, imageId), imageIds: [imageId], approvedOnly: false });
       const segPath = exported.files.find((f) => f.endsWith('.seg.dcm'));
       const srPath = exported.files.find((f) => f.endsWith('.sr.dcm'));
       if (!segPath || (format === 'dicom-sr' && !srPath)) {
-        report.skipped.push({ imageId, reason: exported.skipped.map((s) => s.reason).join(' ') || 'Nothing to send.' });
+        report.skipped.push({ imageId, ...(exported.skipped[0] ? { reason: exported.skipped.map((s) => s.reason).join(' '), ...(exported.skipped[0].text ? { text: exported.skipped[0].text } : {}) } : said(say('pacs.nothingToSend'))) });
         continue;
       }
       const files = [new Uint8Array(await readFile(segPath)), ...(srPath ? [new Uint8Array(await readFile(srPath))] : [])];
@@ -48,7 +49,7 @@ export async function sendResults(
         await client.store(String(seg.StudyInstanceUID), files, run.signal);
       } catch (error) {
         if (error instanceof PleuraError && error.code !== 'cancelled' && error.code !== 'unauthorized' && error.code !== 'unreachable' && error.code !== 'timeout') {
-          report.skipped.push({ imageId, reason: error.message });
+          report.skipped.push({ imageId, ...saidOf(error) });
           continue;
         }
         throw error;
@@ -56,7 +57,7 @@ export async function sendResults(
       const sent = { imageId, segSopInstanceUid: String(seg.SOPInstanceUID), srSopInstanceUid: sr ? String(sr.SOPInstanceUID) : '' };
       report.sent.push(sent);
       await store.appendAudit('export', { pacs: { server, studyInstanceUid: seg.StudyInstanceUID, sent: format, segSopInstanceUid: sent.segSopInstanceUid, srSopInstanceUid: sent.srSopInstanceUid } }, imageId);
-      run.progress?.((index + 1) / ids.length, `${index + 1} / ${ids.length}`);
+      run.progress?.((index + 1) / ids.length, say('job.countOf', { done: index + 1, total: ids.length }));
     }
   } finally {
     if (temp) await rm(temp, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { PacsInstance, PacsQuery, PacsSeries, PacsSkipKind, PacsStudy } from '../../../src-shared/api/pacs';
+import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 import { numberOf, stringOf, stringsOf, type DicomJson, type DicomWebClient } from './dicomweb';
 
@@ -70,7 +71,7 @@ export function classifyInstance(item: DicomJson): PacsSkipKind | null {
  */
 export async function listStudySeries(client: DicomWebClient, studyUid: string, inProject: Map<string, string>, signal?: AbortSignal): Promise<PacsSeries[]> {
   const metadata = await client.studyMetadata(studyUid, signal);
-  if (metadata.length === 0) throw new PleuraError('not-found', `The PACS has no instances of study ${studyUid}.`);
+  if (metadata.length === 0) throw new PleuraError('not-found', say('pacs.noInstances', { studyUid }));
   const series = new Map<string, PacsSeries>();
   for (const item of metadata) {
     const seriesUid = stringOf(item, '0020000E');

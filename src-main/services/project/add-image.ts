@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { PixelSpacing } from '../../../src-shared/api/images';
+import { say } from '../../../src-shared/api/text';
 import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError } from '../../../src-shared/api/result';
 import { safeJoin, writeFileAtomic } from './durable';
@@ -38,7 +39,7 @@ function extensionFor(image: NewImage): string {
  * (images/<sha256>.<ext>), so the file name from the outside never reaches the disk.
  */
 export async function storeImage(root: string, image: NewImage, idTaken: (id: string) => boolean): Promise<StoredImage> {
-  if (!/^[0-9a-f]{64}$/.test(image.contentHash)) throw new PleuraError('invalid-argument', 'contentHash must be a sha256 in hex.');
+  if (!/^[0-9a-f]{64}$/.test(image.contentHash)) throw new PleuraError('invalid-argument', say('image.badHash'));
   let storage: StoredImage['storage'];
   if (image.bytes) {
     const file = `images/${image.contentHash}${extensionFor(image)}`;
@@ -49,7 +50,7 @@ export async function storeImage(root: string, image: NewImage, idTaken: (id: st
   } else if (image.referencePath && isAbsolute(image.referencePath)) {
     storage = { mode: 'reference', path: image.referencePath };
   } else {
-    throw new PleuraError('invalid-argument', 'An image needs its bytes or an absolute path to reference.');
+    throw new PleuraError('invalid-argument', say('image.needsBytesOrPath'));
   }
   let length = 16;
   while (idTaken(image.contentHash.slice(0, length))) length += 4;

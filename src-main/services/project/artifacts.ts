@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { ioFailure, safeJoin, writeFileAtomic } from './durable';
 import type { LabelMask } from '../../../src-shared/api/masks';
 import { decodeRevisionFile } from './revision-file';
@@ -8,7 +9,7 @@ import type { StoredImage, StoredRevision } from './state';
 /** Reads and checks a mask revision file; a missing or damaged one is `corrupt`. */
 export async function readRevisionFile(root: string, revision: StoredRevision): Promise<LabelMask> {
   const bytes = await readFile(safeJoin(root, revision.file)).catch((error: unknown) => {
-    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', `Mask revision ${revision.id} is missing from the project folder.`) : ioFailure(error, revision.file);
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', say('revision.missing', { revisionId: revision.id })) : ioFailure(error, revision.file);
   });
   return decodeRevisionFile(bytes, revision.sha256);
 }
@@ -19,7 +20,7 @@ export async function readImageFile(root: string, image: StoredImage): Promise<U
   try {
     return new Uint8Array(await readFile(path));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PleuraError('not-found', `The image file of ${image.name} was moved or deleted (${path}).`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PleuraError('not-found', say('image.fileMoved', { name: image.name, path }));
     throw ioFailure(error, path);
   }
 }

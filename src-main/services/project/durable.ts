@@ -2,6 +2,7 @@ import { open, rename, unlink, mkdir, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 
 /**
  * The one place that writes bytes to disk for the project store. Tests replace `diskIo.write` to
@@ -44,10 +45,10 @@ export async function fsyncDir(dir: string): Promise<void> {
 export function ioFailure(error: unknown, what: string): PleuraError {
   if (error instanceof PleuraError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new PleuraError('disk-full', `The disk is full: could not write ${what}. Free some space and try again.`);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new PleuraError('forbidden', `Permission denied writing ${what}.`);
-  if (code === 'ENOENT') return new PleuraError('not-found', `Not found: ${what}.`);
-  return new PleuraError('io', `Could not write ${what}: ${(error as Error).message}`);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new PleuraError('disk-full', say('disk.full', { what }));
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new PleuraError('forbidden', say('disk.permissionDenied', { what }));
+  if (code === 'ENOENT') return new PleuraError('not-found', say('disk.notFound', { what }));
+  return new PleuraError('io', say('disk.writeFailed', { what, detail: (error as Error).message }));
 }
 
 /**
@@ -71,7 +72,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     if (options.exclusive) {
       // Revisions are immutable: refuse to replace one that exists (ids are random, so this is a bug guard).
       const exists = await open(path, 'r').then((h) => h.close().then(() => true), () => false);
-      if (exists) throw new PleuraError('conflict', `Refusing to overwrite ${basename(path)}.`);
+      if (exists) throw new PleuraError('conflict', say('disk.refuseOverwrite', { file: basename(path) }));
     }
     await rename(temp, path);
     await fsyncDir(dir);
@@ -91,16 +92,16 @@ const unsafeSegment = /[\0<>:"|?*\\]/;
 export function safeJoin(root: string, ...segments: string[]): string {
   for (const segment of segments) {
     if (!segment || isAbsolute(segment) || unsafeSegment.test(segment) || /^[a-zA-Z]:/.test(segment)) {
-      throw new PleuraError('invalid-argument', `Unsafe path name: ${JSON.stringify(segment)}`);
+      throw new PleuraError('invalid-argument', say('path.unsafe', { name: JSON.stringify(segment) }));
     }
     for (const part of segment.split('/')) {
-      if (part === '' || part === '.' || part === '..') throw new PleuraError('invalid-argument', `Unsafe path name: ${JSON.stringify(segment)}`);
+      if (part === '' || part === '.' || part === '..') throw new PleuraError('invalid-argument', say('path.unsafe', { name: JSON.stringify(segment) }));
     }
   }
   const full = resolve(root, ...segments);
   const rel = relative(resolve(root), full);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
-    throw new PleuraError('invalid-argument', `Path escapes the project folder: ${segments.join('/')}`);
+    throw new PleuraError('invalid-argument', say('path.escapes', { path: segments.join('/') }));
   }
   return full;
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ProjectSettings } from '../../../src-shared/api/project';
+import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, writeFileAtomic } from './durable';
 import type { ProjectState } from './state';
@@ -32,21 +33,21 @@ export async function readManifest(root: string): Promise<ProjectManifest> {
   try {
     text = await readFile(join(root, 'pleura-project.json'), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PleuraError('not-found', `${root} is not a Pleura project (no pleura-project.json).`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PleuraError('not-found', say('project.notAProject', { path: root }));
     throw ioFailure(error, 'pleura-project.json');
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new PleuraError('corrupt', 'pleura-project.json is damaged (not valid JSON).');
+    throw new PleuraError('corrupt', say('project.manifestNotJson'));
   }
   const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > projectFormatVersion) {
-    throw new PleuraError('unsupported', `This project was saved by a newer version of Pleura (project format ${version}; this version reads format ${projectFormatVersion} and older). Update Pleura to open it.`, { formatVersion: version });
+    throw new PleuraError('unsupported', say('project.newerFormat', { version, supported: projectFormatVersion }), { formatVersion: version });
   }
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new PleuraError('corrupt', 'pleura-project.json is damaged or not a Pleura project file.');
+  if (!parsed.success) throw new PleuraError('corrupt', say('project.manifestDamaged'));
   return parsed.data;
 }
 

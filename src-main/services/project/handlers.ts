@@ -1,4 +1,5 @@
 import type { Api } from '../../../src-shared/api';
+import { say } from '../../../src-shared/api/text';
 import type { AppContext } from '../context';
 import { exportProject } from '../export/export';
 import { importFiles, importPaths } from './import';
@@ -36,7 +37,7 @@ export function createProjectHandlers(ctx: AppContext): Api['project'] {
     exportData: (options) => exportProject(session.require(), options),
     async startExport(options) {
       const store = session.require();
-      const { jobId } = ctx.jobs.start('export', `Export ${options.format}`, (run) => exportProject(store, options, { signal: run.signal, progress: (fraction, message) => run.progress(fraction, message) }));
+      const { jobId } = ctx.jobs.start('export', say('export.jobTitle', { format: options.format }), (run) => exportProject(store, options, { signal: run.signal, progress: (fraction, message) => run.progress(fraction, message) }));
       return { jobId };
     },
   };

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { ImportScan } from '../../../src-shared/api/project';
+import { saidOf } from '../../../src-shared/api/result';
 import { collectCandidates, findReferenceMask } from './import';
 import { sha256Hex } from './revision-file';
 import type { ProjectStore } from './store';
@@ -29,7 +30,7 @@ export async function scanImport(store: ProjectStore, paths: string[], options: 
       const mask = await findReferenceMask(candidate, { root: options.root });
       scan.images.push({ path: candidate.label, mask: mask?.name ?? null });
     } catch (error) {
-      scan.rejected.push({ path: candidate.label, reason: error instanceof Error ? error.message : String(error) });
+      scan.rejected.push({ path: candidate.label, ...saidOf(error) });
     }
   }
   return scan;

@@ -2,9 +2,10 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { FilePayload, ImportMasks, ImportReport } from '../../../src-shared/api/project';
+import { say, said, type TextParam, type Said } from '../../../src-shared/api/text';
 import type { LabelMask } from '../../../src-shared/api/masks';
 import type { PacsProvenance } from '../../../src-shared/api/pacs';
-import { PleuraError } from '../../../src-shared/api/result';
+import { PleuraError, textOf } from '../../../src-shared/api/result';
 import { maskStem, pairDroppedFiles, stripExtension } from '../../../src-shared/api/upload';
 import { splitLeftRight } from '../../../src-shared/mask/leftright';
 import { realPathInside } from '../confine-path';
@@ -49,7 +50,7 @@ export async function collectCandidates(paths: string[], recursive: boolean, rep
   for (const raw of paths) {
     const path = resolve(raw);
     const info = await stat(path).catch(() => null);
-    if (!info) report.rejected.push({ path: raw, reason: 'File or folder not found.' });
+    if (!info) report.rejected.push({ path: raw, ...said(say('import.notFound')) });
     else if (info.isDirectory()) await walk(path, recursive, candidates, report);
     else candidates.push(diskCandidate(path));
   }
@@ -78,7 +79,7 @@ export async function importUploaded(store: ProjectStore, film: { name: string; 
     try {
       droppedMask = { name: film.mask.name, bytes: await readRegularFile(film.mask.path, { label: droppedName(film.mask.name) }) };
     } catch (error) {
-      report.rejected.push({ path: film.mask.name, reason: `Reference mask not imported: ${reasonOf(error)}` });
+      report.rejected.push({ path: film.mask.name, ...said(say('import.maskNotImported', { reason: reasonOf(error) })) });
     }
   }
   const read = () => readRegularFile(film.path, { label: droppedName(film.name) });
@@ -104,7 +105,7 @@ export async function importReceived(store: ProjectStore, file: { name: string; 
 
 async function walk(dir: string, recursive: boolean, out: Candidate[], report: Pick<ImportReport, 'rejected'>): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
-    report.rejected.push({ path: dir, reason: `Could not read the folder: ${(error as Error).message}` });
+    report.rejected.push({ path: dir, ...said(say('import.folderUnreadable', { detail: (error as Error).message })) });
     return [];
   });
   entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -140,7 +141,7 @@ async function looksLikeDicom(path: string): Promise<boolean> {
 async function importOne(store: ProjectStore, candidate: Candidate, options: { copy: boolean; pacs?: PacsProvenance; masks?: ImportMasks; root?: string }, report: ImportReport): Promise<void> {
   try {
     const bytes = await candidate.read();
-    if (bytes.length === 0) throw new PleuraError('corrupt', 'The file is empty.');
+    if (bytes.length === 0) throw new PleuraError('corrupt', say('import.emptyFile'));
     const contentHash = sha256Hex(bytes);
     const existingId = store.findByHash(contentHash);
     if (existingId) {
@@ -160,13 +161,13 @@ async function importOne(store: ProjectStore, candidate: Candidate, options: { c
         record = await store.setStatus(record.id, 'in-review');
         (report.masks ??= []).push({ path: mask.name, imageId: record.id });
       } catch (error) {
-        report.rejected.push({ path: mask.name, reason: `Reference mask not imported: ${reasonOf(error)}` });
+        report.rejected.push({ path: mask.name, ...said(say('import.maskNotImported', { reason: reasonOf(error) })) });
       }
     }
     report.imported.push(record);
   } catch (error) {
     if (error instanceof PleuraError && error.code === 'disk-full') throw error;
-    report.rejected.push({ path: candidate.label, reason: reasonOf(error) });
+    report.rejected.push({ path: candidate.label, ...saidReason(error) });
   }
 }
 
@@ -197,9 +198,9 @@ export async function findReferenceMask(candidate: Candidate, options: { root?: 
  */
 export async function decodeMaskPng(bytes: Uint8Array, widthPx: number, heightPx: number): Promise<LabelMask> {
   const { data, info } = await sharp(bytes, { failOn: 'error' }).extractChannel(0).raw().toBuffer({ resolveWithObject: true }).catch((error: unknown) => {
-    throw new PleuraError('corrupt', `The mask PNG is damaged (${reasonOf(error)}).`);
+    throw new PleuraError('corrupt', say('import.maskDamaged', { reason: reasonOf(error) }));
   });
-  if (info.width !== widthPx || info.height !== heightPx) throw new PleuraError('invalid-argument', `The mask is ${info.width}x${info.height} but the image is ${widthPx}x${heightPx}.`);
+  if (info.width !== widthPx || info.height !== heightPx) throw new PleuraError('invalid-argument', say('import.maskSize', { maskWidth: info.width, maskHeight: info.height, widthPx, heightPx }));
   let max = 0;
   for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
   if (max === 2) return { widthPx, heightPx, data: new Uint8Array(data) };
@@ -209,10 +210,15 @@ export async function decodeMaskPng(bytes: Uint8Array, widthPx: number, heightPx
   return { widthPx, heightPx, data: splitLeftRight(binary, widthPx, heightPx) };
 }
 
-function reasonOf(error: unknown): string {
-  if (error instanceof PleuraError) return error.message;
+function saidReason(error: unknown): Said {
+  const reason = reasonOf(error);
+  return typeof reason === 'object' ? said(reason) : { reason: String(reason) };
+}
+
+function reasonOf(error: unknown): TextParam {
+  if (error instanceof PleuraError) return textOf(error);
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'File not found.';
-  if (code === 'EACCES') return 'Permission denied.';
-  return `Could not read the file: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  if (code === 'ENOENT') return say('import.fileNotFound');
+  if (code === 'EACCES') return say('import.permissionDenied');
+  return say('import.readFailed', { detail: error instanceof Error ? error.message.split('\n')[0] : String(error) });
 }

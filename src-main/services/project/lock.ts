@@ -2,6 +2,7 @@ import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say, type ServerText } from '../../../src-shared/api/text';
 import { fsyncDir, ioFailure, writeAll } from './durable';
 
 /** Who holds a project's `.lock`, as written there. */
@@ -18,7 +19,7 @@ export interface LockOutcome {
   release: () => Promise<void>;
   /** True when the lock could not be written (read-only or full disk): open the project read-only. */
   readOnly: boolean;
-  warnings: string[];
+  warnings: ServerText[];
 }
 
 /** Error codes that mean "this folder cannot be written now" (read-only medium, permissions, full disk). */
@@ -27,8 +28,9 @@ export const unwritableCodes = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'E
 /** Project folders this process holds locked (a second open in the same process is refused). */
 const heldHere = new Set<string>();
 
-function describe(holder: LockHolder): string {
-  return `user ${holder.user || 'unknown'}, process ${holder.pid}${holder.at ? `, since ${holder.at}` : ''}`;
+function describe(holder: LockHolder): ServerText {
+  const user = holder.user || say('lock.userUnknown');
+  return holder.at ? say('lock.holderSince', { user, pid: String(holder.pid), sinceAt: holder.at }) : say('lock.holder', { user, pid: String(holder.pid) });
 }
 
 /** Parses a lock file; null when it is empty or garbled (a crash while it was written). */
@@ -54,7 +56,7 @@ export async function acquireLock(root: string, options: { user: string; breakLo
   const path = join(root, '.lock');
   const mine: LockHolder = { pid: process.pid, host: hostname(), user: options.user, at: new Date().toISOString() };
   const text = JSON.stringify(mine);
-  const warnings: string[] = [];
+  const warnings: ServerText[] = [];
   for (let attempt = 0; attempt < 3; attempt++) {
     let handle: FileHandle | undefined;
     try {
@@ -74,8 +76,8 @@ export async function acquireLock(root: string, options: { user: string; breakLo
         await unlink(path).catch(() => undefined);
       }
       if (unwritableCodes.has(code)) {
-        const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : 'the folder cannot be written (read-only disk or no permission)';
-        warnings.push(`The project is open read-only because ${why}. You can view and export it to another folder; free space or fix the permissions and reopen it to edit.`);
+        const why = code === 'ENOSPC' || code === 'EDQUOT' ? say('lock.whyDiskFull') : say('lock.whyUnwritable');
+        warnings.push(say('lock.readOnly', { why }));
         return { release: async () => undefined, readOnly: true, warnings };
       }
       if (code !== 'EEXIST') throw ioFailure(error, '.lock');
@@ -83,22 +85,22 @@ export async function acquireLock(root: string, options: { user: string; breakLo
     const existing = await readFile(path, 'utf8').catch(() => '');
     const holder = parseLock(existing);
     if (!holder) {
-      warnings.push('The project lock file was empty or unreadable (left by a crash); it was taken over.');
+      warnings.push(say('lock.emptyTakenOver'));
     } else if (holder.host !== mine.host) {
       if (!options.breakLock) {
-        throw new PleuraError('conflict', `The project is open on another computer, ${holder.host} (${describe(holder)}). Close it there first. If that computer crashed and the project is surely not open anywhere, break the lock deliberately (open with "break lock", or --break-lock on the command line).`, { lock: holder, foreignHost: true });
+        throw new PleuraError('conflict', say('lock.otherComputer', { host: holder.host, holder: describe(holder) }), { lock: holder, foreignHost: true });
       }
-      warnings.push(`The lock held by ${holder.host} (${describe(holder)}) was broken on request.`);
+      warnings.push(say('lock.broken', { host: holder.host, holder: describe(holder) }));
     } else if (heldHere.has(root)) {
-      throw new PleuraError('conflict', 'The project is already open in this process.', { lock: holder });
+      throw new PleuraError('conflict', say('lock.openHere'), { lock: holder });
     } else if (holder.pid !== process.pid && isAlive(holder.pid)) {
-      throw new PleuraError('conflict', `The project is open in another Pleura process (${describe(holder)}). Close it there first.`, { lock: holder });
+      throw new PleuraError('conflict', say('lock.otherProcess', { holder: describe(holder) }), { lock: holder });
     } else {
-      warnings.push(`A lock left by Pleura process ${holder.pid} (${holder.user || 'unknown user'}), which no longer runs, was taken over.`);
+      warnings.push(say('lock.staleTakenOver', { pid: String(holder.pid), user: holder.user || say('common.unknownUser') }));
     }
     await unlink(path).catch(() => undefined);
   }
-  throw new PleuraError('conflict', 'Could not lock the project folder (another process keeps taking it).');
+  throw new PleuraError('conflict', say('lock.cannotLock'));
 }
 
 async function releaseLock(root: string, text: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { ioFailure, writeAll } from './durable';
 
 /** A record as stored: anything JSON with a sequence number, which the log assigns. */
@@ -99,7 +100,7 @@ export class AppendLog<T extends Sequenced> {
   static async open<T extends Sequenced>(path: string, options: { fromOffset: number; afterSeq: number; readOnly?: boolean; saveTail?: (bytes: Buffer) => Promise<string> }): Promise<{ log: AppendLog<T> } & LogReadResult<T>> {
     const readOnly = options.readOnly ?? false;
     const handle = await open(path, readOnly ? 'r' : 'r+').catch((error: unknown) => {
-      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', 'The project has no log.jsonl; it is not a Pleura project or it is damaged.') : ioFailure(error, 'log.jsonl');
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', say('project.noLog')) : ioFailure(error, 'log.jsonl');
     });
     try {
       const { size } = await handle.stat();
@@ -132,7 +133,7 @@ export class AppendLog<T extends Sequenced> {
    */
   append(record: Omit<T, 'seq'>): Promise<T> {
     const run = async (): Promise<T> => {
-      if (this.readOnly) throw new PleuraError('forbidden', 'The project is open read-only; nothing can be saved.');
+      if (this.readOnly) throw new PleuraError('forbidden', say('project.readOnlySave'));
       const full = { seq: this.lastSeq + 1, ...record } as T;
       const line = encodeLine(full);
       const bytes = Buffer.from(line, 'utf8');
@@ -190,7 +191,7 @@ function parseRecords<T extends Sequenced>(bytes: Buffer, baseOffset: number): P
       lastStart = baseOffset + position;
       lastCrc = decoded.crc;
     } else if (record && badAt !== null) {
-      throw new PleuraError('corrupt', `The project log is damaged at byte ${baseOffset + badAt}: intact records follow a broken one. Restore the project from a backup.`);
+      throw new PleuraError('corrupt', say('project.logDamagedAt', { byte: baseOffset + badAt }));
     } else if (badAt === null) {
       badAt = position;
     }

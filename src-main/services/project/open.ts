@@ -2,6 +2,7 @@ import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { ProjectSettings } from '../../../src-shared/api/project';
+import { say, type ServerText } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, writeFileAtomic } from './durable';
 import { AppendLog } from './log';
@@ -33,7 +34,7 @@ export interface OpenedParts {
   recoveredBytes: number;
   readOnly: boolean;
   user: string;
-  warnings: string[];
+  warnings: ServerText[];
 }
 
 /** The OS user, the default author of edits. */
@@ -70,7 +71,7 @@ async function keepDamagedTail(root: string, bytes: Buffer): Promise<string> {
 function shorterLog(root: string, snapshotSeq: number, logSeq: number): PleuraError {
   return new PleuraError(
     'corrupt',
-    `The project snapshot (state.json) includes ${snapshotSeq} changes but log.jsonl holds only ${logSeq} intact ones: the log was cut short, damaged at its end or replaced by an older copy. Nothing was changed. To recover, put back log.jsonl from a backup of ${root}. Without a backup, "pleura project verify" shows the damage; moving state.json out of the folder then opens the project with the ${logSeq} changes the log holds (the last ${snapshotSeq - logSeq} are lost).`,
+    say('project.logShorter', { snapshotSeq, logSeq, path: root, lost: snapshotSeq - logSeq }),
     { snapshotSeq, logSeq },
   );
 }
@@ -91,7 +92,7 @@ export async function openParts(root: string, options: OpenOptions): Promise<Ope
     } catch (error) {
       // A full or read-only disk found while repairing (keeping a damaged tail): open read-only instead.
       if (lock.readOnly || !(error instanceof PleuraError) || (error.code !== 'disk-full' && error.code !== 'forbidden')) throw error;
-      return await openLocked(root, manifest, user, true, [...lock.warnings, `The project is open read-only: ${error.message}`], lock.release);
+      return await openLocked(root, manifest, user, true, [...lock.warnings, say('project.readOnlyBecause', { reason: error.text ?? error.message })], lock.release);
     }
   } catch (error) {
     await lock.release();
@@ -99,11 +100,11 @@ export async function openParts(root: string, options: OpenOptions): Promise<Ope
   }
 }
 
-async function openLocked(root: string, manifest: ProjectManifest, user: string, readOnly: boolean, warnings: string[], release: () => Promise<void>): Promise<OpenedParts> {
+async function openLocked(root: string, manifest: ProjectManifest, user: string, readOnly: boolean, warnings: ServerText[], release: () => Promise<void>): Promise<OpenedParts> {
   const logPath = join(root, 'log.jsonl');
   const saveTail = readOnly ? undefined : (bytes: Buffer) => keepDamagedTail(root, bytes);
   const read = await readSnapshot(root);
-  if (read.kind === 'damaged') warnings.push(`The snapshot state.json was damaged (${read.reason}); the project was rebuilt from its log.`);
+  if (read.kind === 'damaged') warnings.push(say('project.snapshotDamaged', { detail: read.reason }));
   let fromSnapshot = null;
   if (read.kind === 'ok') {
     const s = read.snapshot;
@@ -118,21 +119,21 @@ async function openLocked(root: string, manifest: ProjectManifest, user: string,
     const check = await AppendLog.open<LogRecord>(logPath, { fromOffset: 0, afterSeq: 0, readOnly: true });
     await check.log.close();
     if (check.log.seq < read.snapshot.seq) throw shorterLog(root, read.snapshot.seq, check.log.seq);
-    warnings.push('The snapshot state.json did not match the log; the project was rebuilt from its log.');
+    warnings.push(say('project.snapshotMismatch'));
   }
   const full = await AppendLog.open<LogRecord>(logPath, fromSnapshot ? { fromOffset: fromSnapshot.lastRecordOffset, afterSeq: fromSnapshot.seq - 1, readOnly, saveTail } : { fromOffset: 0, afterSeq: 0, readOnly, saveTail });
   if (full.truncatedBytes > 0) {
-    const where = full.damagedTailSavedAs ? `moved to ${full.damagedTailSavedAs}` : 'left in place (the project is read-only)';
+    const where = full.damagedTailSavedAs ? say('project.tailMovedTo', { path: full.damagedTailSavedAs }) : say('project.tailLeft');
     warnings.push(full.damagedTailComplete
-      ? `The last record(s) of the log were damaged (${full.truncatedBytes} bytes after change ${full.log.seq}) and were ${where}; every earlier change is intact. The lost change may have to be redone.`
-      : `An interrupted write at the end of the log (${full.truncatedBytes} bytes, a save that never finished) was ${where}; every saved change is intact.`);
+      ? say('project.tailDamaged', { bytes: full.truncatedBytes, change: full.log.seq, where })
+      : say('project.tailInterrupted', { bytes: full.truncatedBytes, where }));
   }
   const index = new ProjectIndex(fromSnapshot ? fromSnapshot.state : emptyState());
   const records = fromSnapshot ? full.records.slice(1) : full.records;
   for (const record of records) if (record.change) applyChange(index, record.change);
   if (!readOnly) {
     const removed = await cleanOrphans(root);
-    if (removed) warnings.push(`Removed ${removed} unfinished temporary file(s) left by an interrupted write; no saved data was in them.`);
+    if (removed) warnings.push(say('project.orphansRemoved', { count: removed }));
   }
   const snapshotSeq = fromSnapshot ? fromSnapshot.seq : 0;
   return {
@@ -156,7 +157,7 @@ export async function createProjectFolder(root: string, options: CreateOptions):
     throw ioFailure(error, root);
   });
   const entries = await readdir(root);
-  if (entries.length) throw new PleuraError('conflict', `The folder ${root} is not empty; choose an empty folder for a new project.`);
+  if (entries.length) throw new PleuraError('conflict', say('project.folderNotEmpty', { path: root }));
   for (const dir of ['images', 'masks', 'artifacts', 'models']) await mkdir(join(root, dir));
   const user = options.user || options.userName || defaultUser();
   const settings: ProjectSettings = { copyImages: options.copyImages ?? true, userName: options.userName ?? user };

@@ -1,4 +1,5 @@
 import type { PixelSpacing } from '../../../src-shared/api/images';
+import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 import { decodeImage, sniffImageKind } from '../images/decode';
 
@@ -25,9 +26,9 @@ const dicomDirSopClass = '1.2.840.10008.1.3.10';
  */
 export async function probeImage(bytes: Uint8Array, name: string): Promise<ProbedImage> {
   const kind = sniffImageKind(bytes, name);
-  if (kind === null) throw new PleuraError('unsupported', 'Not an image Pleura can read (expected DICOM, PNG, JPEG, TIFF, BMP or WebP).');
+  if (kind === null) throw new PleuraError('unsupported', say('image.unreadableKind'));
   if (kind === 'dicom' && includesAscii(bytes.subarray(0, 1024), dicomDirSopClass)) {
-    throw new PleuraError('unsupported', 'This is a DICOMDIR index, not an image.');
+    throw new PleuraError('unsupported', say('image.dicomdir'));
   }
   const { meta } = await decodeImage(bytes, { name });
   return { kind, widthPx: meta.widthPx, heightPx: meta.heightPx, spacing: meta.spacing };

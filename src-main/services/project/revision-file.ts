@@ -1,6 +1,7 @@
 import { deflateSync, inflateSync, crc32 } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { LabelMask } from '../../../src-shared/api/masks';
+import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 
 /**
@@ -32,10 +33,10 @@ export function encodeRevisionFile(mask: LabelMask): Buffer {
 /** Decodes a revision file; throws PleuraError('corrupt') if anything does not check out. */
 export function decodeRevisionFile(bytes: Uint8Array, expectedSha256?: string): LabelMask {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const corrupt = (why: string) => new PleuraError('corrupt', `Mask revision file is damaged (${why}).`);
+  const corrupt = (why: string) => new PleuraError('corrupt', say('revision.fileDamaged', { detail: why }));
   if (expectedSha256 && sha256Hex(buffer) !== expectedSha256) throw corrupt('checksum mismatch');
   if (buffer.length < headerBytes || !buffer.subarray(0, 4).equals(magic)) throw corrupt('bad header');
-  if (buffer.readUInt8(4) !== fileVersion) throw new PleuraError('unsupported', 'Mask revision file was written by a newer Pleura.');
+  if (buffer.readUInt8(4) !== fileVersion) throw new PleuraError('unsupported', say('revision.newerFormat'));
   const widthPx = buffer.readUInt32LE(8);
   const heightPx = buffer.readUInt32LE(12);
   let data: Buffer;

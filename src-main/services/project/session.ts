@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { service, type AppContext } from '../context';
 import { ProjectStore } from './store';
 import { verifyProject } from './verify';
@@ -34,8 +35,8 @@ function createSession(ctx: AppContext): ProjectSession {
     verifying = verifyProject(opened.path, { lockedByUs: true, logBytes: opened.logBytes })
       .then((report) => {
         if (report.ok || store !== opened) return;
-        opened.addWarnings(report.problems);
-        ctx.events.emit('project', { kind: 'warnings', warnings: opened.warnings });
+        opened.addWarnings(report.problemTexts ?? []);
+        ctx.events.emit('project', { kind: 'warnings', warnings: opened.warnings, warningTexts: opened.warningTexts });
       })
       .catch(() => undefined);
   };
@@ -51,7 +52,7 @@ function createSession(ctx: AppContext): ProjectSession {
       },
     };
     ctx.services.set(IMAGE_SOURCE_KEY, source);
-    ctx.events.emit('project', { kind: 'opened', ...(next.warnings.length ? { warnings: next.warnings } : {}) });
+    ctx.events.emit('project', { kind: 'opened', ...(next.warnings.length ? { warnings: next.warnings, warningTexts: next.warningTexts } : {}) });
     verifyInBackground(next);
     return next;
   };
@@ -59,7 +60,7 @@ function createSession(ctx: AppContext): ProjectSession {
   const session: ProjectSession = {
     current: () => store,
     require: () => {
-      if (!store) throw new PleuraError('no-project', 'Open or create a project first');
+      if (!store) throw new PleuraError('no-project', say('project.noneOpenOrCreate'));
       return store;
     },
     async create(path, options) {

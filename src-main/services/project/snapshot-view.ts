@@ -1,6 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ImageRecord, ProjectSettings } from '../../../src-shared/api/project';
+import { say } from '../../../src-shared/api/text';
 import type { LabelMask, MaskRevision } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, safeJoin } from './durable';
@@ -60,7 +61,7 @@ export class SnapshotView {
 
   stored(imageId: string): StoredImage {
     const image = this.index.byId.get(imageId);
-    if (!image) throw new PleuraError('not-found', `No image ${imageId} in this project.`);
+    if (!image) throw new PleuraError('not-found', say('project.noImage', { imageId }));
     return image;
   }
 
@@ -71,7 +72,7 @@ export class SnapshotView {
     const revision = this.index.state.revisions[image.id]?.find((r) => r.id === image.latestRevisionId);
     if (!revision) return null;
     const bytes = await readFile(safeJoin(this.path, revision.file)).catch((error: unknown) => {
-      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', `Mask revision ${revision.id} is missing from the project folder.`) : ioFailure(error, revision.file);
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', say('revision.missing', { revisionId: revision.id })) : ioFailure(error, revision.file);
     });
     return { revision: publicRevision(revision), mask: decodeRevisionFile(bytes, revision.sha256) };
   }
@@ -82,7 +83,7 @@ export class SnapshotView {
     try {
       return new Uint8Array(await readFile(path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PleuraError('not-found', `The image file of ${image.name} was moved or deleted (${path}).`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PleuraError('not-found', say('image.fileMoved', { name: image.name, path }));
       throw ioFailure(error, path);
     }
   }
@@ -90,7 +91,7 @@ export class SnapshotView {
 
 async function readLogBytes(path: string): Promise<Buffer> {
   const handle = await open(path, 'r').catch((error: unknown) => {
-    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', 'The project has no log.jsonl; it is not a Pleura project or it is damaged.') : ioFailure(error, 'log.jsonl');
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new PleuraError('corrupt', say('project.noLog')) : ioFailure(error, 'log.jsonl');
   });
   try {
     // One size, read once: later appends by the owner are after this point and not in the view.
@@ -122,7 +123,7 @@ function wholeRecords(bytes: Buffer, offset: number): LogRecord[] {
     if (end === -1) break;
     const record = decodeLine<LogRecord>(bytes.toString('utf8', position, end));
     const inSequence = record && (records.length === 0 || record.seq === records[records.length - 1].seq + 1);
-    if (record && badAt !== null) throw new PleuraError('corrupt', `The project log is damaged at byte ${badAt}: intact records follow a broken one. Restore the project from a backup.`);
+    if (record && badAt !== null) throw new PleuraError('corrupt', say('project.logDamagedAt', { byte: badAt }));
     if (inSequence) records.push(record);
     else badAt ??= position;
     position = end + 1;

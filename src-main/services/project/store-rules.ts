@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AuditEntry } from '../../../src-shared/api/project';
+import { say, type TextParam } from '../../../src-shared/api/text';
 import type { LabelMask, RevisionSource } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
 import { decodeLine } from './log';
@@ -24,11 +25,11 @@ export function toAuditEntry(record: LogRecord): AuditEntry {
 /** Refuses a mask of the wrong size or with labels outside 0..2 (0 background, 1 right, 2 left lung). */
 export function checkMask(mask: LabelMask, image: StoredImage): void {
   if (mask.widthPx !== image.widthPx || mask.heightPx !== image.heightPx) {
-    throw new PleuraError('invalid-argument', `Mask is ${mask.widthPx}x${mask.heightPx} but ${image.name} is ${image.widthPx}x${image.heightPx}.`);
+    throw new PleuraError('invalid-argument', say('mask.sizeMismatch', { maskWidth: mask.widthPx, maskHeight: mask.heightPx, name: image.name, widthPx: image.widthPx, heightPx: image.heightPx }));
   }
-  if (mask.data.length !== mask.widthPx * mask.heightPx) throw new PleuraError('invalid-argument', 'Mask data length must be widthPx * heightPx.');
+  if (mask.data.length !== mask.widthPx * mask.heightPx) throw new PleuraError('invalid-argument', say('mask.dataLength'));
   for (let i = 0; i < mask.data.length; i++) {
-    if (mask.data[i] > 2) throw new PleuraError('invalid-argument', `Mask labels must be 0, 1 or 2; pixel ${i} is ${mask.data[i]}.`);
+    if (mask.data[i] > 2) throw new PleuraError('invalid-argument', say('mask.badLabel', { pixel: i, value: mask.data[i] }));
   }
 }
 
@@ -39,8 +40,8 @@ export function holdsUserWork(image: StoredImage, revisions: StoredRevision[]): 
   return !!latest && latest.source.kind !== 'model';
 }
 
-export function describeSource(source: RevisionSource): string {
-  return source.kind === 'model' ? `model ${source.modelId}@${source.modelVersion}` : source.kind === 'user' ? source.user : `reference ${source.file}`;
+export function describeSource(source: RevisionSource): TextParam {
+  return source.kind === 'model' ? say('revision.sourceModel', { model: `${source.modelId}@${source.modelVersion}` }) : source.kind === 'user' ? source.user : say('revision.sourceReference', { file: source.file });
 }
 
 /**
@@ -52,10 +53,11 @@ export function expectRevision(image: StoredImage, revisions: StoredRevision[], 
   const latestId = image.latestRevisionId;
   if (parentId === undefined || parentId === latestId) return latestId;
   if (parentId !== null && !revisions.some((r) => r.id === parentId)) {
-    throw new PleuraError('invalid-argument', `Revision ${parentId} is not a revision of ${image.name}.`);
+    throw new PleuraError('invalid-argument', say('revision.notOfImage', { revisionId: parentId, name: image.name }));
   }
   const current = revisions.find((r) => r.id === latestId);
-  throw new PleuraError('conflict', `${image.name} was changed since you loaded it (now revision ${latestId ?? 'none'}${current ? ` by ${describeSource(current.source)}` : ''}). Load the latest, or save yours on top of it.`, {
+  const now = current ? say('revision.nowBy', { revisionId: latestId ?? '', source: describeSource(current.source) }) : say('revision.now', { revisionId: latestId ?? say('revision.none') });
+  throw new PleuraError('conflict', say('revision.conflict', { name: image.name, now }), {
     currentRevisionId: latestId,
     currentRevision: current ? publicRevision(current) : null,
     image: publicRecord(image),

@@ -3,6 +3,7 @@ import { readArtifactFile, readImageFile, readRevisionFile, writeArtifactFile } 
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, ImageRecord, ProjectSettings, ProjectSummary, ReviewStatus } from '../../../src-shared/api/project';
+import { say, englishOf, type ServerText } from '../../../src-shared/api/text';
 import type { LabelMask, MaskRevision, RevisionSource } from '../../../src-shared/api/masks';
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, safeJoin, writeFileAtomic } from './durable';
@@ -35,8 +36,8 @@ export class ProjectStore {
   private readonly index: ProjectIndex;
   private readonly log: AppendLog<LogRecord>;
   private readonly releaseLock: () => Promise<void>;
-  private readonly warningList: string[];
-  private readOnlyReason: string | null;
+  private readonly warningList: ServerText[];
+  private readOnlyReason: ServerText | null;
   private mutex: Promise<unknown> = Promise.resolve();
   private snapshotSeq: number;
   private readonly snapshotWanted: boolean;
@@ -45,7 +46,7 @@ export class ProjectStore {
   private constructor(parts: OpenedParts) {
     ({ root: this.path, user: this.user, recoveredBytes: this.recoveredBytes, manifest: this.manifest, index: this.index, log: this.log } = parts);
     ({ release: this.releaseLock, warnings: this.warningList } = parts);
-    this.readOnlyReason = parts.readOnly ? 'The project is open read-only (see the warnings); nothing can be saved.' : null;
+    this.readOnlyReason = parts.readOnly ? say('project.readOnlyNoSave') : null;
     this.snapshotSeq = parts.snapshotSeq;
     this.snapshotWanted = parts.snapshotWanted;
   }
@@ -71,7 +72,7 @@ export class ProjectStore {
   /** A write failed on open (full disk): keep the project viewable, read-only, and say so. */
   private degrade(error: unknown): void {
     const failure = ioFailure(error, 'state.json');
-    this.readOnlyReason = `The project is open read-only: ${failure.message}`;
+    this.readOnlyReason = say('project.readOnlyBecause', { reason: failure.text ?? failure.message });
     this.warningList.push(this.readOnlyReason);
   }
 
@@ -87,12 +88,18 @@ export class ProjectStore {
 
   /** What opening (and the background check) found and repaired; empty for a healthy project. */
   get warnings(): string[] {
+    return this.warningList.map(englishOf);
+  }
+
+  /** The same warnings by key, for the renderer to show in the user's language. */
+  get warningTexts(): ServerText[] {
     return [...this.warningList];
   }
 
   /** Adds warnings found after opening (the background verification). */
-  addWarnings(warnings: string[]): void {
-    for (const warning of warnings) if (!this.warningList.includes(warning)) this.warningList.push(warning);
+  addWarnings(warnings: ServerText[]): void {
+    const known = new Set(this.warnings);
+    for (const warning of warnings) if (!known.has(englishOf(warning))) this.warningList.push(warning);
   }
 
   /**
@@ -132,7 +139,7 @@ export class ProjectStore {
     const { state } = this.index;
     return {
       path: this.path, name: state.name, formatVersion: this.manifest.formatVersion, imageCount: state.images.length, createdAt: state.createdAt,
-      settings: { ...state.settings }, user: this.user, readOnly: this.readOnly, warnings: this.warnings,
+      settings: { ...state.settings }, user: this.user, readOnly: this.readOnly, warnings: this.warnings, warningTexts: this.warningTexts,
     };
   }
 
@@ -147,7 +154,7 @@ export class ProjectStore {
   /** The stored record with storage details (for import, export and the image source). */
   stored(imageId: string): StoredImage {
     const image = this.index.byId.get(imageId);
-    if (!image) throw new PleuraError('not-found', `No image ${imageId} in this project.`);
+    if (!image) throw new PleuraError('not-found', say('project.noImage', { imageId }));
     return image;
   }
 
@@ -159,7 +166,7 @@ export class ProjectStore {
   /** Adds an image: copies its bytes into images/ (or references its path) and logs it. */
   async addImage(image: NewImage): Promise<ImageRecord> {
     const existing = this.findByHash(image.contentHash);
-    if (existing) throw new PleuraError('conflict', `${image.name} is already in the project.`, { existingId: existing });
+    if (existing) throw new PleuraError('conflict', say('project.alreadyIn', { name: image.name }), { existingId: existing });
     const stored = await storeImage(this.path, image, (id) => this.index.byId.has(id));
     await this.commit(() => ({ action: 'import', imageId: stored.id, detail: { name: stored.name, origin: stored.origin, storage: stored.storage.mode, ...(stored.pacs ? { pacs: stored.pacs } : {}) }, change: { type: 'image', image: stored } }));
     return publicRecord(stored);
@@ -210,7 +217,7 @@ export class ProjectStore {
     const revisions = this.index.state.revisions[image.id] ?? [];
     const revision = revisions.find((r) => r.id === (revisionId ?? image.latestRevisionId));
     if (!revision) {
-      if (revisionId) throw new PleuraError('not-found', `No revision ${revisionId} for image ${imageId}.`);
+      if (revisionId) throw new PleuraError('not-found', say('revision.notFound', { revisionId, imageId }));
       return null;
     }
     return { revision: publicRevision(revision), mask: await readRevisionFile(this.path, revision) };
@@ -237,7 +244,7 @@ export class ProjectStore {
     const image = this.stored(imageId);
     await this.commit(() => {
       if (expected) this.expectRevision(image, expected.revisionId);
-      if (expected && status === 'approved' && !image.latestRevisionId) throw new PleuraError('invalid-argument', `${image.name} has no mask to approve.`);
+      if (expected && status === 'approved' && !image.latestRevisionId) throw new PleuraError('invalid-argument', say('approve.noMask', { name: image.name }));
       const action = status === 'approved' ? 'approve' : 'status';
       return { action, imageId, detail: { status, revisionId: image.latestRevisionId }, change: { type: 'patch', imageId, patch: { status } } };
     });
@@ -250,7 +257,7 @@ export class ProjectStore {
   }
 
   private writable(): void {
-    if (this.closed) throw new PleuraError('no-project', 'The project was closed.');
+    if (this.closed) throw new PleuraError('no-project', say('project.closed'));
     if (this.readOnlyReason) throw new PleuraError('forbidden', this.readOnlyReason);
   }
 

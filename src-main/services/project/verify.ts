@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VerifyReport } from '../../../src-shared/api/project';
+import { say, englishOf, type ServerText } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
 import { safeJoin } from './durable';
 import { decodeLineWithCrc } from './log';
@@ -27,17 +28,18 @@ function canonical(value: unknown): string {
  */
 export async function verifyProject(root: string, options: { lockedByUs?: boolean; logBytes?: number } = {}): Promise<VerifyReport> {
   await readManifest(root);
-  const problems: string[] = [];
+  const problems: ServerText[] = [];
+  const notes: ServerText[] = [];
   let bytes: Buffer;
   try {
     bytes = await readFile(join(root, 'log.jsonl'));
     if (options.logBytes !== undefined) bytes = bytes.subarray(0, options.logBytes);
   } catch (error) {
-    throw new PleuraError('corrupt', `The project has no readable log.jsonl (${(error as Error).message}).`);
+    throw new PleuraError('corrupt', say('project.logUnreadable', { detail: (error as Error).message }));
   }
   const read = await readSnapshot(root);
   const snapshot = read.kind === 'ok' ? read.snapshot : null;
-  if (read.kind === 'damaged') problems.push(`The snapshot state.json is damaged (${read.reason}); opening the project rebuilds it from the log.`);
+  if (read.kind === 'damaged') problems.push(say('verify.snapshotDamaged', { detail: read.reason }));
   const index = new ProjectIndex(emptyState());
   let records = 0;
   let lastSeq = 0;
@@ -49,11 +51,9 @@ export async function verifyProject(root: string, options: { lockedByUs?: boolea
     if (!terminated) end = bytes.length;
     const decoded = terminated ? decodeLineWithCrc<LogRecord>(bytes.toString('utf8', position, end)) : null;
     if (!decoded) {
-      problems.push(terminated
-        ? `log.jsonl is damaged at byte ${position} (the record after change ${lastSeq} fails its checksum). Restore log.jsonl from a backup; the changes recorded there are lost otherwise.`
-        : `log.jsonl ends with an unfinished record (${end - position} bytes after change ${lastSeq}: a save that was interrupted); opening the project moves it aside.`);
+      problems.push(terminated ? say('verify.logDamagedAt', { byte: position, change: lastSeq }) : say('verify.logUnfinished', { bytes: end - position, change: lastSeq }));
     } else if (decoded.record.seq !== lastSeq + 1) {
-      problems.push(`log.jsonl record at byte ${position} has number ${decoded.record.seq} where ${lastSeq + 1} was expected (records missing or out of order). Restore log.jsonl from a backup.`);
+      problems.push(say('verify.logOrder', { byte: position, seq: decoded.record.seq, expected: lastSeq + 1 }));
       lastSeq = decoded.record.seq;
     } else {
       records++;
@@ -62,14 +62,14 @@ export async function verifyProject(root: string, options: { lockedByUs?: boolea
       if (snapshot && lastSeq === snapshot.seq) {
         snapshotChecked = true;
         if (position !== snapshot.lastRecordOffset || decoded.crc !== snapshot.lastRecordCrc || canonical(index.state) !== canonical(snapshot.state)) {
-          problems.push(`The snapshot state.json does not match the log at change ${snapshot.seq}; delete state.json to rebuild it from the log.`);
+          problems.push(say('verify.snapshotMismatch', { change: snapshot.seq }));
         }
       }
     }
     position = end + 1;
   }
   if (snapshot && !snapshotChecked && options.logBytes === undefined) {
-    problems.push(`The snapshot state.json includes ${snapshot.seq} changes but log.jsonl holds only ${lastSeq}: the log was cut short or replaced by an older copy. Restore log.jsonl from a backup.`);
+    problems.push(say('verify.logShorter', { snapshotSeq: snapshot.seq, logSeq: lastSeq }));
   }
 
   let revisions = 0;
@@ -81,24 +81,25 @@ export async function verifyProject(root: string, options: { lockedByUs?: boolea
         const mask = decodeRevisionFile(file, revision.sha256);
         if (mask.widthPx !== image.widthPx || mask.heightPx !== image.heightPx) throw new Error('wrong size');
       } catch (error) {
-        const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `is damaged (${(error as Error).message})`;
-        problems.push(`Mask revision ${revision.id} of ${image.name} (${revision.file}) ${why}; restore that file from a backup, or restore an earlier revision in the history panel.`);
+        problems.push((error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? say('verify.revisionMissing', { revisionId: revision.id, name: image.name, file: revision.file })
+          : say('verify.revisionDamaged', { revisionId: revision.id, name: image.name, file: revision.file, detail: (error as Error).message }));
       }
     }
     if (image.storage.mode === 'copy') {
       const file = image.storage.file;
       const content = await readFile(safeJoin(root, file)).catch(() => null);
-      if (!content) problems.push(`The image file of ${image.name} (${file}) is missing; import the original again or restore the file from a backup.`);
-      else if (sha256Hex(content) !== image.contentHash) problems.push(`The image file of ${image.name} (${file}) is damaged (checksum mismatch); restore it from a backup or import the original again.`);
+      if (!content) problems.push(say('verify.imageMissing', { name: image.name, file }));
+      else if (sha256Hex(content) !== image.contentHash) problems.push(say('verify.imageDamaged', { name: image.name, file }));
     }
   }
   if (!options.lockedByUs) {
     const lock = await readFile(join(root, '.lock'), 'utf8').catch(() => null);
     if (lock !== null) {
       const holder = parseLock(lock);
-      problems.push(holder ? `Note: the project is locked by ${holder.host}, process ${holder.pid} (${holder.user || 'unknown user'}); it may be open there.` : 'Note: the project lock file is empty or garbled; the next open takes it over.');
+      notes.push(holder ? say('verify.lockedBy', { host: holder.host, pid: String(holder.pid), user: holder.user || say('common.unknownUser') }) : say('verify.lockGarbled'));
     }
   }
-  const damage = problems.filter((p) => !p.startsWith('Note:'));
-  return { ok: damage.length === 0, records, revisions, images: index.state.images.length, problems };
+  const all = [...problems, ...notes];
+  return { ok: problems.length === 0, records, revisions, images: index.state.images.length, problems: all.map(englishOf), problemTexts: all };
 }

@@ -2,6 +2,7 @@ import { cpus, totalmem, platform, arch } from 'node:os';
 import type { Api, RuntimeReport, SystemInfo } from '../../../src-shared/api';
 import { FOLDER_DIALOG_KEY } from '../../../src-shared/api/system';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import type { AppContext } from '../context';
 import { appVersion, dependencyVersions } from './versions';
 
@@ -20,7 +21,7 @@ export function createSystemHandlers(ctx: AppContext): Api['system'] {
   return {
     async chooseFolder(options) {
       const dialog = ctx.services.get(FOLDER_DIALOG_KEY) as ((title?: string) => Promise<string | null>) | undefined;
-      if (!dialog) throw new PleuraError('unsupported', 'There is no folder dialog here (serve mode): type the folder path.');
+      if (!dialog) throw new PleuraError('unsupported', say('system.noFolderDialog'));
       return dialog(options.title);
     },
     async info(): Promise<SystemInfo> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fineTuneDefaults, type FineTuneOptions, type TrainingRun } from '../../../src-shared/api/training';
-import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
+import { PleuraError, saidOf } from '../../../src-shared/api/result';
 import { service, type AppContext } from '../context';
 import { getModelRegistry } from '../models/registry';
 import { getSession } from '../project/session';
@@ -46,21 +47,21 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
       const epochs = options.epochs ?? fineTuneDefaults.epochs;
       const patienceEpochs = fineTuneDefaults.patienceEpochs;
       runs.set(runId, run);
-      const { jobId, done } = ctx.jobs.start('training', `Fine-tune on ${store.name}`, async (job) => {
+      const { jobId, done } = ctx.jobs.start('training', say('training.jobTitle', { project: store.name }), async (job) => {
         const registry = getModelRegistry(ctx);
         const base = await registry.resolve(options.baseModelId);
-        if (!base.tfjsDir) throw new PleuraError('unsupported', `Model ${base.key} has no TF.js weights to fine-tune from (only its ONNX file)`);
-        job.progress(0, 'Reading approved masks');
+        if (!base.tfjsDir) throw new PleuraError('unsupported', say('training.noTfjs', { key: base.key }));
+        job.progress(0, say('training.reading'));
         const data = await loadProjectTrainingData(ctx, { signal: job.signal });
         const inputPx = base.manifest.input.widthPx;
         const train: DataSource[] = [{ kind: 'samples', samples: data.train.map((p) => makeSample(p.name, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.image }, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.mask }, inputPx)) }];
         const baseDataDir = settings.baseDataDir ?? process.env.PLEURA_BASE_DATA;
         if ((options.mixBaseImages ?? 0) > 0) {
-          if (!baseDataDir) job.log('warn', 'No base data set configured (PLEURA_BASE_DATA); training on the project only');
+          if (!baseDataDir) job.log('warn', say('training.noBaseData'));
           else train.push({ kind: 'dataset', dir: baseDataDir, subset: 'train', limit: options.mixBaseImages });
         }
         const val: DataSource[] = [{ kind: 'samples', samples: data.val.map((p) => makeSample(p.name, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.image }, { widthPx: p.widthPx, heightPx: p.heightPx, data: p.mask }, inputPx)) }];
-        job.log('info', `${data.train.length} training and ${data.val.length} validation images from ${data.projectName}; base ${base.key}`);
+        job.log('info', say('training.data', { train: data.train.length, val: data.val.length, project: data.projectName, base: base.key }));
         const result = await trainEvaluatePromote(ctx, {
           model: { kind: 'load', tfjsDir: base.tfjsDir },
           train,
@@ -85,7 +86,7 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
             inProcess: settings.inProcess,
             log: (level, message) => job.log(level, message),
             progress: (p) => {
-              job.progress(p.fraction, `epoch ${p.epoch + 1}/${p.epochs}, batch ${p.step}/${p.steps}, loss ${p.loss.toFixed(4)}`);
+              job.progress(p.fraction, say('training.progress', { epoch: p.epoch + 1, epochs: p.epochs, step: p.step, steps: p.steps, loss: Number(p.loss.toFixed(4)) }));
               job.metrics(p.phase, p.epoch, p.step, { loss: p.loss, ...p.metrics, learningRate: p.learningRate, ...(p.validation ? { valLoss: p.validation.loss, valDice: p.validation.metrics.dice } : {}) });
               if (p.phase === 'epoch') run.history.push({ epoch: p.epoch, loss: p.loss, dice: p.metrics.dice, ...(p.validation ? { valDice: p.validation.metrics.dice } : {}) });
             },
@@ -107,7 +108,7 @@ function createFineTuneService(ctx: AppContext): FineTuneService {
         const common = { epochsRun: run.history.length, epochs };
         run.stop = cancelled
           ? { kind: 'cancelled', ...common }
-          : { kind: 'error', ...common, code: error instanceof PleuraError ? error.code : 'internal', reason: error instanceof Error ? error.message : String(error) };
+          : { kind: 'error', ...common, code: error instanceof PleuraError ? error.code : 'internal', ...saidOf(error) };
         // A failed or cancelled run is listed after a restart too.
         const current = getSession(ctx).current();
         if (current === store && !store.readOnly) {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { RuntimeReport } from '../../../src-shared/api/system';
+import { say } from '../../../src-shared/api/text';
 import { PleuraError, type ErrorCode } from '../../../src-shared/api/result';
 import { service, type AppContext } from '../context';
 import { spawnWorker } from '../../workers/spawn';
@@ -53,7 +54,7 @@ export class TrainingHost {
   /** Runs one request to its end; rejects with PleuraError('cancelled') when the signal aborts it. */
   async run(request: TrainingRequest, hooks: TrainingRunHooks = {}): Promise<TrainingResult> {
     const result = hooks.inProcess ? await this.runHere(request, hooks) : await this.runInWorker(request, hooks);
-    if (result.cancelled) throw new PleuraError('cancelled', 'Training was cancelled');
+    if (result.cancelled) throw new PleuraError('cancelled', say('training.cancelled'));
     return result;
   }
 
@@ -79,7 +80,7 @@ export class TrainingHost {
       try {
         worker = spawnWorker('training');
       } catch (error) {
-        reject(new PleuraError('internal', `Cannot start the training worker: ${(error as Error).message}`));
+        reject(new PleuraError('internal', say('training.workerStart', { detail: (error as Error).message })));
         return;
       }
       let settled = false;
@@ -94,10 +95,10 @@ export class TrainingHost {
       };
       const onAbort = () => {
         worker.postMessage({ type: 'cancel' });
-        graceTimer = setTimeout(() => finish(() => reject(new PleuraError('cancelled', 'Training was cancelled (worker stopped by force)'))), cancelGraceMs);
+        graceTimer = setTimeout(() => finish(() => reject(new PleuraError('cancelled', say('training.cancelledByForce')))), cancelGraceMs);
       };
       if (hooks.signal?.aborted) {
-        finish(() => reject(new PleuraError('cancelled', 'Training was cancelled')));
+        finish(() => reject(new PleuraError('cancelled', say('training.cancelled'))));
         return;
       }
       hooks.signal?.addEventListener('abort', onAbort);
@@ -108,8 +109,8 @@ export class TrainingHost {
         else if (message.type === 'result') finish(() => resolve(message.result));
         else if (message.type === 'error') finish(() => reject(new PleuraError(message.code as ErrorCode, message.reason)));
       });
-      worker.on('error', (error) => finish(() => reject(new PleuraError('internal', `Training worker failed: ${error.message}`))));
-      worker.on('exit', (code) => finish(() => reject(new PleuraError('internal', `Training worker exited (code ${code}) before finishing`))));
+      worker.on('error', (error) => finish(() => reject(new PleuraError('internal', say('training.workerFailed', { detail: error.message })))));
+      worker.on('exit', (code) => finish(() => reject(new PleuraError('internal', say('training.workerExited', { code })))));
       worker.postMessage({ type: 'start', request });
     });
   }

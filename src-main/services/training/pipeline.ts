@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AppContext } from '../context';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { getModelRegistry, type ResolvedModel } from '../models/registry';
 import { folderName, versionKey } from '../models/store';
 import { evaluateOnnx, type EvaluationPair } from '../models/evaluate';
@@ -58,7 +59,7 @@ export async function trainEvaluatePromote(
   const registry = getModelRegistry(ctx);
   const key = versionKey(request.manifest);
   const outDir = join(registry.versionsDir(), folderName(key));
-  if ((await registry.list()).some((v) => v.key === key)) throw new PleuraError('conflict', `Model version ${key} already exists`);
+  if ((await registry.list()).some((v) => v.key === key)) throw new PleuraError('conflict', say('model.exists', { key }));
   const training = await getTrainingHost(ctx).run({ ...request, outDir }, options.hooks);
   const trained = performance.now();
   await registry.add(outDir);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import { toGrey8 } from '../../../src-shared/imaging';
 import type { AppContext } from '../context';
 import { decodeImage } from '../images/decode';
@@ -58,17 +59,17 @@ export async function loadProjectTrainingData(ctx: AppContext, options: { signal
   const store = getSession(ctx).require();
   const records = store.listImages().filter((r) => (r.status === 'approved' || r.status === 'corrected') && r.latestRevisionId !== null);
   if (records.length < 2) {
-    throw new PleuraError('invalid-argument', `Fine-tuning needs at least 2 approved or corrected masks; the project has ${records.length}.`);
+    throw new PleuraError('invalid-argument', say('training.tooFewMasks', { count: records.length }));
   }
   const pairs: (EvaluationPair & { id: string })[] = [];
   for (const record of records) {
-    if (options.signal?.aborted) throw new PleuraError('cancelled', 'Cancelled');
+    if (options.signal?.aborted) throw new PleuraError('cancelled', say('job.cancelled'));
     const decoded = await decodeImage(await store.readImageBytes(record.id), { name: record.name });
     const loaded = await store.loadRevision(record.id);
     if (!loaded) continue;
     const image = toGrey8(decoded.pixels, decoded.meta);
     if (loaded.mask.widthPx !== decoded.pixels.widthPx || loaded.mask.heightPx !== decoded.pixels.heightPx) {
-      throw new PleuraError('corrupt', `${record.name}: its mask is ${loaded.mask.widthPx}x${loaded.mask.heightPx}, the image ${decoded.pixels.widthPx}x${decoded.pixels.heightPx}`);
+      throw new PleuraError('corrupt', say('training.maskSize', { name: record.name, maskWidth: loaded.mask.widthPx, maskHeight: loaded.mask.heightPx, widthPx: decoded.pixels.widthPx, heightPx: decoded.pixels.heightPx }));
     }
     pairs.push({ id: record.id, name: record.name, widthPx: decoded.pixels.widthPx, heightPx: decoded.pixels.heightPx, image, mask: loaded.mask.data });
   }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EvaluationPair } from '../models/evaluate';
 import { decodeGrey8, listPairs, readSplits } from '../../workers/training/data';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 
 /**
  * Loads image/mask pairs at their own size for validation (the way the app sees them): a data set's
@@ -17,7 +18,7 @@ export async function loadValidationPairs(
   if (options.subset) {
     const splits = typeof dir === 'string' ? await readSplits(dir, options.splitFile) : options.splitFile ? await readSplits(imagesDir, options.splitFile) : null;
     const names = splits?.[options.subset];
-    if (!names) throw new PleuraError('not-found', `No subset '${options.subset}' in the splits`);
+    if (!names) throw new PleuraError('not-found', say('training.noSubset', { subset: options.subset }));
     const wanted = new Set(names);
     pairs = pairs.filter((p) => wanted.has(p.name));
   }
@@ -26,7 +27,7 @@ export async function loadValidationPairs(
   for (const pair of pairs) {
     const [image, mask] = await Promise.all([decodeGrey8(pair.imagePath), decodeGrey8(pair.maskPath)]);
     if (image.widthPx !== mask.widthPx || image.heightPx !== mask.heightPx) {
-      throw new PleuraError('invalid-argument', `${pair.name}: mask is ${mask.widthPx}x${mask.heightPx}, image ${image.widthPx}x${image.heightPx}`);
+      throw new PleuraError('invalid-argument', say('training.pairSize', { name: pair.name, maskWidth: mask.widthPx, maskHeight: mask.heightPx, widthPx: image.widthPx, heightPx: image.heightPx }));
     }
     result.push({ name: pair.name, widthPx: image.widthPx, heightPx: image.heightPx, image: image.data, mask: mask.data });
   }

@@ -2,6 +2,7 @@ import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
 import type { UncertaintyMap } from '../../../src-shared/api/inference';
 import type { LabelMask } from '../../../src-shared/api/masks';
 import type { ErrorCode } from '../../../src-shared/api/result';
+import type { ServerText } from '../../../src-shared/api/text';
 import type { ModelManifest } from '../../../src-shared/ml/manifest';
 
 /**
@@ -50,4 +51,4 @@ export interface WorkerRuntime {
 
 export type InferenceResponse =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; code: ErrorCode; reason: string };
+  | { id: number; ok: false; code: ErrorCode; reason: string; text?: ServerText };

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import type { ModelManifest } from '../../../src-shared/ml/manifest';
 import type { ProviderPlan } from './providers';
 import { bindModel, type ModelBinding, type ValueInfo } from './validate';
@@ -35,7 +36,7 @@ function sessionOptions(provider: string): ort.InferenceSession.SessionOptions {
 async function createSession(bytes: Uint8Array, plan: ProviderPlan, label: string): Promise<{ session: ort.InferenceSession; provider: string; note?: string }> {
   const attempt = (provider: string) => ort.InferenceSession.create(bytes, sessionOptions(provider));
   const corrupt = (error: unknown) =>
-    new PleuraError('corrupt', `${label} is not a valid ONNX model: ${(error as Error).message.split('\n')[0]}`);
+    new PleuraError('corrupt', say('model.notOnnx', { model: label, detail: (error as Error).message.split('\n')[0] }));
   if (plan.preferred === 'cpu') {
     try {
       return { session: await attempt('cpu'), provider: 'cpu', note: plan.note };
@@ -74,7 +75,7 @@ export async function loadModel(key: string, onnxPath: string, manifest: ModelMa
   try {
     bytes = new Uint8Array(await readFile(onnxPath));
   } catch (error) {
-    throw new PleuraError('not-found', `Cannot read the model file ${onnxPath}: ${(error as Error).message}`);
+    throw new PleuraError('not-found', say('model.cannotReadFile', { path: onnxPath, detail: (error as Error).message }));
   }
   const { session, provider, note } = await createSession(bytes, plan, label);
   try {
@@ -86,7 +87,7 @@ export async function loadModel(key: string, onnxPath: string, manifest: ModelMa
       const result = await session.run({ [binding.inputName]: new ort.Tensor('float32', new Float32Array(channels * widthPx * heightPx), dims) });
       outputDims = result[binding.outputName].dims;
     } catch (error) {
-      throw new PleuraError('invalid-argument', `Model ${label} does not match its manifest: a ${dims.join('x')} ${layout} input fails (${(error as Error).message.split('\n')[0]}).`);
+      throw new PleuraError('invalid-argument', say('model.inputFails', { model: label, dims: dims.join('x'), layout, detail: (error as Error).message.split('\n')[0] }));
     }
     const outputInfo: ValueInfo = { name: binding.outputName, isTensor: true, type: 'float32', shape: outputDims };
     bindModel([{ name: binding.inputName, isTensor: true, type: 'float32', shape: dims }], [outputInfo], manifest, label);

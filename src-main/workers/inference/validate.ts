@@ -1,4 +1,5 @@
 import { PleuraError } from '../../../src-shared/api/result';
+import { say } from '../../../src-shared/api/text';
 import type { ModelManifest } from '../../../src-shared/ml/manifest';
 
 /** Shape and type of one model input or output, as ONNX Runtime reports it (empty shape: unknown). */
@@ -43,7 +44,7 @@ function checkDim(problems: string[], value: ValueInfo, index: number, expected:
  */
 export function bindModel(inputs: ValueInfo[], outputs: ValueInfo[], manifest: ModelManifest, modelLabel: string): ModelBinding {
   const fail = (problems: string[]): never => {
-    throw new PleuraError('invalid-argument', `Model ${modelLabel} does not match its manifest: ${problems.join('; ')}.`);
+    throw new PleuraError('invalid-argument', say('model.manifestMismatch', { model: modelLabel, detail: problems.join('; ') }));
   };
   let input: ValueInfo;
   let output: ValueInfo;

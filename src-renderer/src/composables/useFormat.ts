@@ -1,6 +1,8 @@
 import { useI18n } from 'vue-i18n';
 import type { PixelSpacing } from '../../../src-shared/api';
+import type { Said } from '../../../src-shared/api/text';
 import { spacingLabel } from '../../../src-shared/imaging/spacing';
+import { showSaid } from '../i18n/server';
 
 /** Units the UI shows; their symbols are translated (px → пкс, cm² → см²). */
 export type Unit = 'px' | 'px2' | 'mm' | 'cm' | 'cm2' | 's' | 'min' | 'h';
@@ -59,5 +61,10 @@ export function useFormat() {
     return `${t(`metadata.spacingSources.${spacing.source}`)}${detail}`;
   }
 
-  return { number, quantity, duration, dateTime, date, spacingSource };
+  /** A sentence from main (a rejection, a warning, a job's line) in the UI's language when main gave its key. */
+  function said(value: Said | string | null | undefined): string {
+    return showSaid(value, locale.value);
+  }
+
+  return { number, quantity, duration, dateTime, date, spacingSource, said };
 }

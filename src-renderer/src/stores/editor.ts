@@ -12,6 +12,8 @@ import { useProjectStore } from './project';
 import { useConfirmStore } from './confirm';
 import { approvalWarnings } from '../editor/approval-checks';
 import { createSync } from './editor-sync';
+import type { Said } from '../../../src-shared/api/text';
+import { saidOfFailure } from '../i18n/server';
 
 /** One image's mask being edited, with its own undo history; kept in memory until saved. */
 export interface MaskSession {
@@ -22,7 +24,7 @@ export interface MaskSession {
   revision: MaskRevision | null;
   /** The model's latest prediction, to show how much the user corrected (Dice). */
   prediction: LabelMask | null;
-  saveError: string | null;
+  saveError: Said | null;
   /**
    * The revision that is current on the server while this session has unsaved edits on an older one
    * (another client saved, a prediction was confirmed): the user chooses "load the latest" or "keep mine
@@ -203,7 +205,7 @@ export const useEditorStore = defineStore('editor', () => {
       return false;
     }
     if (!result.ok) {
-      target.saveError = result.reason;
+      target.saveError = saidOfFailure(result);
       messages.failure('errors.save', result, { retry: () => void saveSession(target, { quiet: false }) });
       bump();
       return false;

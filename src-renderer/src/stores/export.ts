@@ -4,6 +4,7 @@ import type { ExportOptions, ExportReport } from '../../../src-shared/api';
 import { useApi } from './api';
 import { useJobsStore } from './jobs';
 import { useMessagesStore } from './messages';
+import type { Said } from '../../../src-shared/api/text';
 
 /** The Export dialog: one export job at a time, its progress through the jobs store, its report. */
 export const useExportStore = defineStore('export', () => {
@@ -14,7 +15,7 @@ export const useExportStore = defineStore('export', () => {
   const jobId = ref<string | null>(null);
   const report = ref<ExportReport | null>(null);
   const outcome = ref<'done' | 'failed' | 'cancelled' | null>(null);
-  const error = ref<string | null>(null);
+  const error = ref<Said | null>(null);
   const job = computed(() => (jobId.value ? (jobs.jobs[jobId.value] ?? null) : null));
   const running = computed(() => job.value?.state === 'running');
 
@@ -38,7 +39,7 @@ export const useExportStore = defineStore('export', () => {
       return null;
     }
     jobId.value = started.value.jobId;
-    jobs.track(started.value.jobId, 'export', `Export ${options.format}`);
+    jobs.track(started.value.jobId, 'export');
     const settled = await jobs.whenSettled(started.value.jobId);
     outcome.value = settled.state === 'running' ? null : settled.state;
     error.value = settled.error;

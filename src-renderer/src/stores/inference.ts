@@ -67,7 +67,7 @@ export const useInferenceStore = defineStore('inference', () => {
       return null;
     }
     const { jobId } = result.value;
-    jobs.track(jobId, 'inference', 'Predict images');
+    jobs.track(jobId, 'inference');
     void jobs.whenSettled(jobId).then((settled) => {
       const skipped = (settled.result as { skipped?: string[] } | null)?.skipped?.length ?? 0;
       if (skipped > 0) messages.push('info', 'review.batchSkipped', { count: skipped });

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { estimateEtaMs, type JobEvent, type JobKind, type JobMetricsEvent } from '../../../src-shared/jobs/events';
+import type { Said, ServerText } from '../../../src-shared/api/text';
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 
@@ -8,15 +9,17 @@ import { useMessagesStore } from './messages';
 export interface JobView {
   jobId: string;
   kind: JobKind;
-  title: string;
+  /** What main calls the job (by key: shown in the user's language), once known. */
+  title: Said | null;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   fraction: number;
   etaMs: number | null;
-  message: string;
+  /** The latest progress or warning line from main. */
+  message: Said | null;
   startedAtMs: number;
   metrics: JobMetricsEvent[];
   result: unknown;
-  error: string | null;
+  error: Said | null;
   cancelling: boolean;
 }
 
@@ -31,19 +34,23 @@ export const useJobsStore = defineStore('jobs', () => {
 
   const running = computed(() => Object.values(jobs.value).filter((job) => job.state === 'running'));
 
-  function view(jobId: string, kind: JobKind, title?: string): JobView {
+  function view(jobId: string, kind: JobKind, title?: Said): JobView {
     let job = jobs.value[jobId];
     if (!job) {
-      jobs.value[jobId] = { jobId, kind, title: title ?? kind, state: 'running', fraction: 0, etaMs: null, message: '', startedAtMs: Date.now(), metrics: [], result: null, error: null, cancelling: false };
+      jobs.value[jobId] = { jobId, kind, title: title ?? null, state: 'running', fraction: 0, etaMs: null, message: null, startedAtMs: Date.now(), metrics: [], result: null, error: null, cancelling: false };
       job = jobs.value[jobId];
     } else if (title) job.title = title;
     return job;
   }
 
-  /** Registers a job the renderer started, so its bar has a title before the first event arrives. */
-  function track(jobId: string, kind: JobKind, title: string): JobView {
-    return view(jobId, kind, title);
+  /** Registers a job the renderer started, so its bar is there before the first event arrives; main's title follows. */
+  function track(jobId: string, kind: JobKind): JobView {
+    const job = view(jobId, kind);
+    void load();
+    return job;
   }
+
+  const saidOf = (reason: string, text?: ServerText): Said => (text ? { reason, text } : { reason });
 
   function settle(job: JobView): void {
     const list = waiters.get(job.jobId) ?? [];
@@ -57,14 +64,14 @@ export const useJobsStore = defineStore('jobs', () => {
       case 'progress':
         job.fraction = Math.min(1, Math.max(0, event.fraction));
         job.etaMs = event.etaMs ?? estimateEtaMs(Date.now() - job.startedAtMs, job.fraction);
-        if (event.message) job.message = event.message;
+        if (event.message) job.message = saidOf(event.message, event.text);
         break;
       case 'metrics':
         job.metrics.push(event);
         break;
       case 'log':
-        if (event.level !== 'info') job.message = event.message;
-        if (event.level === 'error') messages.push('error', 'jobs.log', { titleKey: `jobs.kinds.${job.kind}`, reason: event.message });
+        if (event.level !== 'info') job.message = saidOf(event.message, event.text);
+        if (event.level === 'error') messages.push('error', 'jobs.log', { titleKey: `jobs.kinds.${job.kind}`, reason: event.message }, { texts: event.text ? { reason: event.text } : undefined });
         break;
       case 'result':
         job.state = 'done';
@@ -75,8 +82,8 @@ export const useJobsStore = defineStore('jobs', () => {
         break;
       case 'error':
         job.state = 'failed';
-        job.error = event.reason;
-        messages.push('error', 'jobs.failed', { titleKey: `jobs.kinds.${job.kind}`, reason: event.reason, ...(event.code ? { code: event.code } : {}) });
+        job.error = saidOf(event.reason, event.text);
+        messages.push('error', 'jobs.failed', { titleKey: `jobs.kinds.${job.kind}`, reason: event.reason, ...(event.code ? { code: event.code } : {}) }, { texts: event.text ? { reason: event.text } : undefined });
         settle(job);
         break;
       case 'cancelled':
@@ -115,7 +122,10 @@ export const useJobsStore = defineStore('jobs', () => {
     const result = await api.jobs.list();
     if (!result.ok) return;
     for (const info of result.value) {
-      const job = view(info.jobId, info.kind, info.title);
+      const known = jobs.value[info.jobId];
+      const job = view(info.jobId, info.kind, saidOf(info.title, info.titleText));
+      // a job this window already follows keeps what its events said; a job from before the window takes main's
+      if (known) continue;
       job.state = info.state;
       job.startedAtMs = Date.parse(info.startedAt) || job.startedAtMs;
     }

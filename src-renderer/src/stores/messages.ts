@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { SerializedError } from '../../../src-shared/api';
+import type { SerializedError, ServerText } from '../../../src-shared/api';
 
 export type MessageKind = 'error' | 'warning' | 'info' | 'success';
 
@@ -13,8 +13,15 @@ export interface UiMessage {
   kind: MessageKind;
   key: string;
   params: Record<string, string | number>;
+  /** Parameters main gave by key (a failure's reason): shown translated in place of `params[name]`. */
+  texts?: Record<string, ServerText>;
   /** Offered as a "Retry" button (e.g. a save that failed). */
   retry?: () => void;
+}
+
+export interface PushOptions {
+  retry?: () => void;
+  texts?: Record<string, ServerText>;
 }
 
 const autoDismissMs: Record<MessageKind, number | null> = { error: null, warning: 12_000, info: 5_000, success: 4_000 };
@@ -24,11 +31,11 @@ export const useMessagesStore = defineStore('messages', () => {
   const messages = ref<UiMessage[]>([]);
   let nextId = 1;
 
-  function push(kind: MessageKind, key: string, params: Record<string, string | number> = {}, options: { retry?: () => void } = {}): number {
+  function push(kind: MessageKind, key: string, params: Record<string, string | number> = {}, options: PushOptions = {}): number {
     const id = nextId++;
     // The same error repeated (e.g. a retry failing again) replaces the older toast instead of stacking.
     messages.value = messages.value.filter((m) => !(m.kind === kind && m.key === key && m.params.reason === params.reason));
-    messages.value.push({ id, kind, key, params, retry: options.retry });
+    messages.value.push({ id, kind, key, params, retry: options.retry, ...(options.texts ? { texts: options.texts } : {}) });
     const timeoutMs = autoDismissMs[kind];
     if (timeoutMs !== null && typeof setTimeout !== 'undefined') setTimeout(() => dismiss(id), timeoutMs);
     return id;
@@ -37,7 +44,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** Shows a failed call: `key` says what was attempted, the error's reason says why it failed. */
   function failure(key: string, error: SerializedError, options: { retry?: () => void } = {}): number {
     const connection = error.details?.connection;
-    return push('error', key, { reason: error.reason, code: typeof connection === 'string' ? `connection-${connection}` : error.code }, options);
+    return push('error', key, { reason: error.reason, code: typeof connection === 'string' ? `connection-${connection}` : error.code }, { ...options, ...(error.text ? { texts: { reason: error.text } } : {}) });
   }
 
   function dismiss(id: number): void {

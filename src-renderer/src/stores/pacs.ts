@@ -87,7 +87,7 @@ export const usePacsStore = defineStore('pacs', () => {
     const result = await api.pacs.retrieve(connectionId.value, { studyInstanceUid: studyUid, seriesInstanceUids: [...selectedSeries.value] });
     if (!result.ok) return void messages.failure('errors.pacs', result);
     retrieveJobId.value = result.value.jobId;
-    jobs.track(result.value.jobId, 'import', `Retrieve ${studyUid}`);
+    jobs.track(result.value.jobId, 'import');
     const settled = await jobs.whenSettled(result.value.jobId);
     await project.refresh();
     if (settled.state === 'done') {
@@ -103,7 +103,7 @@ export const usePacsStore = defineStore('pacs', () => {
     const result = await api.pacs.send(connectionId.value, imageIds ? { imageIds } : {});
     if (!result.ok) return void messages.failure('errors.pacs', result);
     sendJobId.value = result.value.jobId;
-    jobs.track(result.value.jobId, 'export', 'Send to PACS');
+    jobs.track(result.value.jobId, 'export');
     const settled = await jobs.whenSettled(result.value.jobId);
     if (settled.state === 'done') {
       lastSend.value = settled.result as PacsSendReport;

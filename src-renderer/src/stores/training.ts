@@ -62,7 +62,7 @@ export const useTrainingStore = defineStore('training', () => {
     }
     const { jobId } = result.value;
     currentJobId.value = jobId;
-    jobs.track(jobId, 'training', 'Fine-tune');
+    jobs.track(jobId, 'training');
     await refresh();
     void jobs.whenSettled(jobId).then(async () => {
       await refresh();

@@ -5,6 +5,8 @@ import { contentWindow, displayWindow, minMaxWindow, type DisplayWindow } from '
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 import { markOpen, openMarks } from '../editor/open-timing';
+import type { Said } from '../../../src-shared/api/text';
+import { saidOfFailure } from '../i18n/server';
 
 export type { DisplayWindow };
 
@@ -41,7 +43,7 @@ export const useViewerStore = defineStore('viewer', () => {
   const invert = ref(false);
   /** Patient/date, orientation markers and scale bar over the film (key I). */
   const showInfo = ref(true);
-  const loadError = ref<string | null>(null);
+  const loadError = ref<Said | null>(null);
   const presets = computed(() => windowPresets(meta.value, pixels.value));
   /** The file's own first window when it was passed over for not fitting the pixel values (still in presets). */
   const skippedFileWindow = shallowRef<WindowPreset | null>(null);
@@ -67,7 +69,7 @@ export const useViewerStore = defineStore('viewer', () => {
       if (failed) {
         meta.value = null;
         pixels.value = null;
-        loadError.value = failed.reason;
+        loadError.value = saidOfFailure(failed);
         messages.failure('errors.imageLoad', failed);
         return false;
       }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { sentenceOf } from '../../../../src-shared/api/text';
 import { retrieveStudy } from '../../../services/pacs/retrieve';
 import { ProjectStore } from '../../../services/project/store';
 import { UsageError, type CliCommand } from '../../command';
@@ -41,7 +42,7 @@ export const pacsRetrieveCommand: CliCommand = {
     const { client, server } = await clientFromArgs(values);
     const store = await openOrCreateProject(values.project);
     try {
-      const report = await retrieveStudy(client, server, store, { studyInstanceUid: values.study, ...(series ? { seriesInstanceUids: series } : {}) }, { progress: (f, m) => io.progress(f, m) });
+      const report = await retrieveStudy(client, server, store, { studyInstanceUid: values.study, ...(series ? { seriesInstanceUids: series } : {}) }, { progress: (f, m) => io.progress(f, m === undefined ? undefined : sentenceOf(m)) });
       if (io.json) io.result(report);
       else {
         io.out(`Imported ${report.imported.length} film(s) into ${store.path}; ${report.alreadyInProject.length} already there; ${report.skipped.length} not films (${[...new Set(report.skipped.map((s) => s.kind))].join(', ') || 'none'}).`);

@@ -1,6 +1,7 @@
 import type { DataSet, Element } from 'dicom-parser';
 import type { ImageMeta, WindowPreset } from '../../../../src-shared/api/images';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { say } from '../../../../src-shared/api/text';
 import { selectSpacing } from '../../../../src-shared/imaging/spacing';
 import { TextReader, decimalValues, dicomString } from './text';
 import { transferSyntaxName } from './syntaxes';
@@ -67,7 +68,7 @@ export function readPixelModule(dataSet: DataSet, name: string): PixelModule {
   const columns = dataSet.uint16('x00280011');
   const bitsAllocated = dataSet.uint16('x00280100');
   if (!rows || !columns || !bitsAllocated) {
-    throw new PleuraError('corrupt', `"${name}" lacks Rows, Columns or Bits Allocated, so its pixels cannot be read.`);
+    throw new PleuraError('corrupt', say('dicom.noPixelModule', { name }));
   }
   const bitsStored = dataSet.uint16('x00280101') || bitsAllocated;
   const signed = dataSet.uint16('x00280103') === 1;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { say } from '../../../../src-shared/api/text';
 import type { PixelModule } from './attributes';
 import type { PixelEncoding } from './syntaxes';
 import { readCodestreamHeader } from './codestream';
@@ -124,12 +125,12 @@ async function decodeJpegLossless(encoded: Uint8Array, module: PixelModule, bits
 export async function decodeCompressedFrame(encoding: PixelEncoding, encoded: Uint8Array, module: PixelModule, context: { name: string; syntaxName: string }): Promise<DecodedSamples> {
   const header = readCodestreamHeader(encoded);
   if (!header) {
-    throw new PleuraError('corrupt', `"${context.name}": the ${context.syntaxName} pixel data has no valid codestream header.`);
+    throw new PleuraError('corrupt', say('dicom.noCodestream', { name: context.name, syntaxName: context.syntaxName }));
   }
   if (header.widthPx !== module.columns || header.heightPx !== module.rows) {
     throw new PleuraError(
       'corrupt',
-      `"${context.name}": the ${context.syntaxName} codestream is ${header.widthPx} x ${header.heightPx} pixels but the DICOM header says ${module.columns} x ${module.rows}.`,
+      say('dicom.codestreamSize', { name: context.name, syntaxName: context.syntaxName, widthPx: header.widthPx, heightPx: header.heightPx, columns: module.columns, rows: module.rows }),
     );
   }
   let decoded: DecodedSamples;
@@ -158,11 +159,11 @@ export async function decodeCompressedFrame(encoding: PixelEncoding, encoded: Ui
   } catch (error) {
     if (error instanceof PleuraError) throw error;
     const detail = error instanceof Error ? error.message : typeof error === 'number' ? 'the decoder rejected the data' : String(error);
-    throw new PleuraError('corrupt', `"${context.name}": the ${context.syntaxName} pixel data is damaged and cannot be decoded (${detail}).`);
+    throw new PleuraError('corrupt', say('dicom.codecDamaged', { name: context.name, syntaxName: context.syntaxName, detail }));
   }
   const expected = module.rows * module.columns * decoded.components;
   if (decoded.samples.length < expected) {
-    throw new PleuraError('corrupt', `"${context.name}": the ${context.syntaxName} codec produced ${decoded.samples.length} samples; ${expected} were expected.`);
+    throw new PleuraError('corrupt', say('dicom.codecSamples', { name: context.name, syntaxName: context.syntaxName, produced: decoded.samples.length, expected }));
   }
   return decoded;
 }

@@ -1,5 +1,6 @@
 import type { ImageMeta, ImagePixels } from '../../../../src-shared/api/images';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { say } from '../../../../src-shared/api/text';
 import { checkDimensions } from '../limits';
 import { readDicomMeta, readPixelModule, type PixelModule } from './attributes';
 import { decodeCompressedFrame } from './codecs';
@@ -15,13 +16,13 @@ function inspect(bytes: Uint8Array, name: string): { parsed: ParsedDicom; module
   pixelDataElement(parsed.dataSet, name);
   const module = readPixelModule(parsed.dataSet, name);
   if (!TRANSFER_SYNTAXES[parsed.transferSyntax]) {
-    throw new PleuraError('unsupported', `"${name}" uses the transfer syntax ${transferSyntaxName(parsed.transferSyntax)} (${parsed.transferSyntax}), which Pleura cannot decode.`);
+    throw new PleuraError('unsupported', say('dicom.syntaxUnsupported', { name, syntaxName: transferSyntaxName(parsed.transferSyntax), syntax: parsed.transferSyntax }));
   }
   if (module.samplesPerPixel !== 1 && module.samplesPerPixel !== 3) {
-    throw new PleuraError('unsupported', `"${name}" has ${module.samplesPerPixel} samples per pixel; Pleura opens grey (1) and colour (3) images.`);
+    throw new PleuraError('unsupported', say('dicom.samplesUnsupported', { name, samples: module.samplesPerPixel }));
   }
   if (module.photometric === 'PALETTE COLOR') {
-    throw new PleuraError('unsupported', `"${name}" is a PALETTE COLOR image, which Pleura does not open (projection X-rays are grey).`);
+    throw new PleuraError('unsupported', say('dicom.palette', { name }));
   }
   checkDimensions(name, { widthPx: module.columns, heightPx: module.rows, frames: module.frames, bytesPerPixel: module.samplesPerPixel * Math.ceil(module.bitsAllocated / 8) });
   return { parsed, module };
@@ -41,7 +42,7 @@ export async function decodeDicom(bytes: Uint8Array, name: string, frame: number
   const { parsed, module } = inspect(bytes, name);
   const meta = readDicomMeta(parsed.dataSet, module, parsed.transferSyntax);
   if (!Number.isInteger(frame) || frame < 0 || frame >= module.frames) {
-    throw new PleuraError('invalid-argument', `"${name}" has ${module.frames} frame(s); frame ${frame} does not exist (frames count from 0).`);
+    throw new PleuraError('invalid-argument', say('dicom.noFrame', { name, frames: module.frames, frame }));
   }
   const syntax = TRANSFER_SYNTAXES[parsed.transferSyntax];
   const element = pixelDataElement(parsed.dataSet, name);
@@ -58,14 +59,14 @@ export async function decodeDicom(bytes: Uint8Array, name: string, frame: number
     const encoded = encapsulatedFrame(parsed.dataSet, element, module, frame, name);
     if (syntax.encoding === 'rle') {
       if (module.bitsAllocated % 8 !== 0 || module.bitsAllocated > 32) {
-        throw new PleuraError('unsupported', `"${name}" has ${module.bitsAllocated} bits allocated; RLE frames of 8, 16 or 32 bits are supported.`);
+        throw new PleuraError('unsupported', say('dicom.rleBits', { name, bits: module.bitsAllocated }));
       }
       const raw = decodeRle(encoded, module, name);
       samples = { samples: nativeWords(raw, module.bitsAllocated, false), native: true, planar: module.samplesPerPixel === 3 };
     } else {
       const decoded = await decodeCompressedFrame(syntax.encoding, encoded, module, { name, syntaxName: syntax.name });
       if (decoded.components !== module.samplesPerPixel) {
-        throw new PleuraError('corrupt', `"${name}": the codestream has ${decoded.components} component(s) but the header says ${module.samplesPerPixel} sample(s) per pixel.`);
+        throw new PleuraError('corrupt', say('dicom.components', { name, components: decoded.components, samples: module.samplesPerPixel }));
       }
       samples = { samples: decoded.samples, native: false, planar: false };
       // the JPEG-family codecs return RGB for colour images whatever the YBR flavour in the header

@@ -1,6 +1,7 @@
 import { constants, inflateRawSync } from 'node:zlib';
 import dicomParser, { type ByteArrayParser, type DataSet } from 'dicom-parser';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { say } from '../../../../src-shared/api/text';
 import { INFLATE_SLACK_BYTES, MAX_INFLATED_BYTES } from '../limits';
 
 /** dicom-parser's DataSet class (its typings declare only the interface). */
@@ -81,12 +82,12 @@ export function inflateDataset(array: Uint8Array, position: number, name: string
   for (let input = 16 * 1024; size === null; input *= 4) {
     const complete = input >= compressed.length;
     const head = inflateStart(compressed, Math.min(input, compressed.length));
-    if (!head) throw new PleuraError('unsupported', `"${name}" has a deflated dataset whose attributes before the pixel data inflate past ${HEADER_WINDOW_BYTES / 2 ** 20} MiB; Pleura does not open it.`);
+    if (!head) throw new PleuraError('unsupported', say('dicom.deflateHeader', { name, maxMiB: HEADER_WINDOW_BYTES / 2 ** 20 }));
     size = declaredSize(head, complete);
     if (!size && complete) size = { neededBytes: head.length + INFLATE_SLACK_BYTES };
   }
   if (size.neededBytes > MAX_INFLATED_BYTES) {
-    throw new PleuraError('unsupported', `"${name}" declares a deflated dataset of ${Math.round(size.neededBytes / 2 ** 20)} MiB, more than Pleura opens safely (${MAX_INFLATED_BYTES / 2 ** 20} MiB).`);
+    throw new PleuraError('unsupported', say('dicom.deflateTooLarge', { name, sizeMiB: Math.round(size.neededBytes / 2 ** 20), maxMiB: MAX_INFLATED_BYTES / 2 ** 20 }));
   }
   const limit = position + size.neededBytes;
   const stream = concat(storedBlocks(array.subarray(0, position)), compressed);
@@ -96,9 +97,9 @@ export function inflateDataset(array: Uint8Array, position: number, name: string
     return new Uint8Array(whole.buffer, whole.byteOffset, whole.length);
   } catch (error) {
     if (isBufferTooLarge(error)) {
-      throw new PleuraError('corrupt', `"${name}" has a deflated dataset that inflates to more than its header declares (${Math.round(size.neededBytes / 2 ** 20)} MiB): a deflate bomb or a damaged file.`);
+      throw new PleuraError('corrupt', say('dicom.deflateBomb', { name, sizeMiB: Math.round(size.neededBytes / 2 ** 20) }));
     }
-    throw new PleuraError('corrupt', `"${name}" has a deflated dataset that cannot be inflated (${(error as Error).message}).`);
+    throw new PleuraError('corrupt', say('dicom.deflateDamaged', { name, detail: (error as Error).message }));
   }
 }
 

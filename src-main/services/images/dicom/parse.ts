@@ -1,5 +1,6 @@
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { say } from '../../../../src-shared/api/text';
 import { inflateDataset } from './inflate';
 
 export const IMPLICIT_LE = '1.2.840.10008.1.2';
@@ -74,10 +75,10 @@ function truncationError(name: string, bytes: Uint8Array, partial: DataSet | und
     : findPixelDataHeader(bytes, end);
   if (pixelData) {
     const present = Math.max(0, bytes.length - pixelData.valueOffset);
-    const detail = pixelData.length === null ? `${present} bytes of compressed data present` : `${present} of ${pixelData.length} bytes`;
-    return new PleuraError('corrupt', `"${name}" is truncated inside the pixel data (${detail}).`, { present, expected: pixelData.length });
+    const text = pixelData.length === null ? say('dicom.truncatedCompressed', { name, present }) : say('dicom.truncatedPixels', { name, present, expected: pixelData.length });
+    return new PleuraError('corrupt', text, { present, expected: pixelData.length });
   }
-  return new PleuraError('corrupt', `"${name}" is truncated: it ends in the middle of a DICOM element, before any pixel data.`);
+  return new PleuraError('corrupt', say('dicom.truncatedElement', { name }));
 }
 
 /**
@@ -96,7 +97,7 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
       input.set(bytes, input.length - bytes.length);
     } else {
       rawSyntax = rawDatasetSyntax(bytes) ?? undefined;
-      if (!rawSyntax) throw new PleuraError('unsupported', `"${name}" is not a DICOM file (no "DICM" marker and no DICOM dataset at its start).`);
+      if (!rawSyntax) throw new PleuraError('unsupported', say('dicom.notDicomNoMarker', { name }));
     }
   }
   const inflater = (array: Uint8Array, position: number): Uint8Array => inflateDataset(array, position, name);
@@ -110,8 +111,8 @@ export function parseDicomBytes(bytes: Uint8Array, name: string): ParsedDicom {
     if (/overrun|past end of buffer|buffer overread|end of buffer/i.test(text)) {
       throw truncationError(name, input, (error as { dataSet?: DataSet }).dataSet);
     }
-    if (/DICM prefix not found/.test(text)) throw new PleuraError('unsupported', `"${name}" is not a DICOM file.`);
-    throw new PleuraError('corrupt', `"${name}" is not a readable DICOM file (${text}).`);
+    if (/DICM prefix not found/.test(text)) throw new PleuraError('unsupported', say('dicom.notDicom', { name }));
+    throw new PleuraError('corrupt', say('dicom.unreadable', { name, detail: text }));
   }
   const transferSyntax = (rawSyntax ?? dataSet.string('x00020010') ?? IMPLICIT_LE).replace(/\0/g, '').trim();
   return { dataSet, transferSyntax };

@@ -1,5 +1,6 @@
 import type { ImagePixels } from '../../../../src-shared/api/images';
 import { PleuraError } from '../../../../src-shared/api/result';
+import { say } from '../../../../src-shared/api/text';
 import type { PixelModule } from './attributes';
 
 type Samples = Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
@@ -241,7 +242,7 @@ export function colourPixels(frame: FrameSamples, module: PixelModule, photometr
   const count = module.rows * module.columns;
   const source = frame.samples;
   if (photometric === 'YBR_FULL_422' || photometric === 'YBR_PARTIAL_422' || photometric === 'PALETTE COLOR') {
-    if (frame.native) throw new PleuraError('unsupported', `Uncompressed ${photometric} pixel data is not supported.`);
+    if (frame.native) throw new PleuraError('unsupported', say('dicom.uncompressedPhotometric', { photometric }));
   }
   const data = module.bitsAllocated <= 8 ? new Uint8Array(count * 3) : new Uint16Array(count * 3);
   for (let i = 0; i < count; i++) {

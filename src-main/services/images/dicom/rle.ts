@@ -1,4 +1,5 @@
 import { PleuraError } from '../../../../src-shared/api/result';
+import { say } from '../../../../src-shared/api/text';
 
 /** Shape of the frame an RLE stream decodes to. */
 export interface RleFrameShape {
@@ -19,11 +20,11 @@ export function decodeRle(encoded: Uint8Array, shape: RleFrameShape, name: strin
   const bytesPerSample = shape.bitsAllocated / 8;
   const pixels = shape.rows * shape.columns;
   const segmentsNeeded = bytesPerSample * shape.samplesPerPixel;
-  if (encoded.length < 64) throw new PleuraError('corrupt', `"${name}": the RLE frame is shorter than its 64-byte header.`);
+  if (encoded.length < 64) throw new PleuraError('corrupt', say('dicom.rleShortHeader', { name }));
   const view = new DataView(encoded.buffer, encoded.byteOffset, 64);
   const segmentCount = view.getUint32(0, true);
   if (segmentCount !== segmentsNeeded || segmentCount > 15) {
-    throw new PleuraError('corrupt', `"${name}": the RLE header lists ${segmentCount} segments; ${segmentsNeeded} are needed for ${shape.samplesPerPixel} sample(s) of ${shape.bitsAllocated} bits.`);
+    throw new PleuraError('corrupt', say('dicom.rleSegments', { name, segmentCount, segmentsNeeded, samples: shape.samplesPerPixel, bits: shape.bitsAllocated }));
   }
   const offsets: number[] = [];
   for (let i = 0; i < segmentCount; i++) offsets.push(view.getUint32(4 + 4 * i, true));
@@ -32,7 +33,7 @@ export function decodeRle(encoded: Uint8Array, shape: RleFrameShape, name: strin
     const start = offsets[segment];
     const end = segment + 1 < segmentCount ? offsets[segment + 1] : encoded.length;
     if (start < 64 || start > encoded.length || end < start || end > encoded.length) {
-      throw new PleuraError('corrupt', `"${name}": RLE segment ${segment + 1} has an offset outside the frame.`);
+      throw new PleuraError('corrupt', say('dicom.rleOffset', { name, segment: segment + 1 }));
     }
     const sample = Math.floor(segment / bytesPerSample);
     // segment order is most significant byte first; output is little endian
@@ -40,7 +41,7 @@ export function decodeRle(encoded: Uint8Array, shape: RleFrameShape, name: strin
     const base = sample * pixels * bytesPerSample + byteInSample;
     const written = unpackBits(encoded, start, end, out, base, bytesPerSample, pixels);
     if (written < pixels) {
-      throw new PleuraError('corrupt', `"${name}": RLE segment ${segment + 1} decodes to ${written} of ${pixels} bytes.`);
+      throw new PleuraError('corrupt', say('dicom.rleShort', { name, segment: segment + 1, written, pixels }));
     }
   }
   return out;

@@ -115,7 +115,7 @@ describe('editor store', () => {
     paint(editor);
     expect(await editor.approve()).toBe(false);
     expect(editor.dirty).toBe(true);
-    expect(editor.session!.saveError).toBe('The disk is full.');
+    expect(editor.session!.saveError).toEqual({ reason: 'The disk is full.' });
     const error = messages.messages.find((m) => m.kind === 'error');
     expect(error).toMatchObject({ key: 'errors.save', params: { reason: 'The disk is full.' } });
     expect(statuses).toEqual([]);

@@ -4,16 +4,21 @@ import { useMessagesStore } from '../../../../src-renderer/src/stores/messages';
 import { useProjectStore } from '../../../../src-renderer/src/stores/project';
 import { useTrainingStore, curveFromMetrics } from '../../../../src-renderer/src/stores/training';
 import { fakeApi, installStores, ok, record } from '../fake-api';
+import { englishOf, say } from '../../../../src-shared/api/text';
 
 describe('jobs store', () => {
   it('follows progress events to a result and resolves waiters', async () => {
-    const { api, emit } = fakeApi({ jobs: { cancel: () => ok(null) } });
+    const titleText = say('inference.jobTitle', { count: 4 });
+    const { api, emit } = fakeApi({ jobs: { cancel: () => ok(null), list: () => ok([{ jobId: 'j1', kind: 'inference', title: 'Predict 4 image(s)', titleText, startedAt: new Date().toISOString(), state: 'running' }]) } });
     installStores(api);
     const jobs = useJobsStore();
-    jobs.track('j1', 'inference', 'Predict images');
+    jobs.track('j1', 'inference');
     const settled = jobs.whenSettled('j1');
-    emit('job', { type: 'progress', jobId: 'j1', kind: 'inference', fraction: 0.25, etaMs: 30_000, message: '1 of 4' });
-    expect(jobs.jobs.j1).toMatchObject({ title: 'Predict images', fraction: 0.25, etaMs: 30_000, message: '1 of 4', state: 'running' });
+    const text = say('job.countOf', { done: 1, total: 4 });
+    emit('job', { type: 'progress', jobId: 'j1', kind: 'inference', fraction: 0.25, etaMs: 30_000, message: '1 / 4', text });
+    await Promise.resolve();
+    // main's title (by key) arrives from jobs.list; the progress line keeps its key for the UI's language
+    expect(jobs.jobs.j1).toMatchObject({ title: { reason: 'Predict 4 image(s)', text: titleText }, fraction: 0.25, etaMs: 30_000, message: { reason: '1 / 4', text }, state: 'running' });
     expect(jobs.running).toHaveLength(1);
     emit('job', { type: 'result', jobId: 'j1', kind: 'inference', value: { predicted: 4 } });
     await expect(settled).resolves.toEqual({ state: 'done', result: { predicted: 4 }, error: null });
@@ -24,7 +29,7 @@ describe('jobs store', () => {
     const { api, emit } = fakeApi();
     installStores(api);
     const jobs = useJobsStore();
-    jobs.track('j2', 'training', 'Fine-tune');
+    jobs.track('j2', 'training');
     jobs.jobs.j2.startedAtMs = Date.now() - 10_000;
     emit('job', { type: 'progress', jobId: 'j2', kind: 'training', fraction: 0.5, etaMs: null });
     expect(jobs.jobs.j2.etaMs).toBeGreaterThan(8_000);
@@ -36,15 +41,17 @@ describe('jobs store', () => {
     installStores(api);
     const jobs = useJobsStore();
     const messages = useMessagesStore();
-    jobs.track('j3', 'export', 'Export');
+    jobs.track('j3', 'export');
     await jobs.cancel('j3');
     expect(api.jobs.cancel).toHaveBeenCalledWith('j3');
     expect(jobs.jobs.j3.cancelling).toBe(false);
-    emit('job', { type: 'error', jobId: 'j3', kind: 'export', code: 'disk-full', reason: 'The disk is full.' });
+    const text = say('disk.full', { what: 'log.jsonl' });
+    emit('job', { type: 'error', jobId: 'j3', kind: 'export', code: 'disk-full', reason: englishOf(text), text });
     expect(jobs.jobs.j3.state).toBe('failed');
-    expect(messages.messages.map((m) => [m.key, m.params.reason])).toEqual([
-      ['errors.cancel', 'No such job.'],
-      ['jobs.failed', 'The disk is full.'],
+    expect(jobs.jobs.j3.error).toEqual({ reason: englishOf(text), text });
+    expect(messages.messages.map((m) => [m.key, m.params.reason, m.texts?.reason])).toEqual([
+      ['errors.cancel', 'No such job.', undefined],
+      ['jobs.failed', 'The disk is full: could not write log.jsonl. Free some space and try again.', text],
     ]);
   });
 });

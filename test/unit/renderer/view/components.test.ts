@@ -8,10 +8,11 @@ import { useViewerStore } from '../../../../src-renderer/src/stores/viewer';
 import { EditHistory } from '../../../../src-renderer/src/editor/history';
 import { createPleuraI18n } from '../../../../src-renderer/src/i18n';
 import { fakeApi, installStores } from '../fake-api';
+import { englishOf, say } from '../../../../src-shared/api/text';
 
-function setup() {
+function setup(locale: 'en' | 'ru' = 'en') {
   const pinia = installStores(fakeApi().api);
-  const i18n = createPleuraI18n({ locale: 'en' });
+  const i18n = createPleuraI18n({ locale });
   return { global: { plugins: [pinia, i18n] } };
 }
 
@@ -29,6 +30,22 @@ describe('ToastList', () => {
     await toast.get('button').trigger('click');
     expect(retry).toHaveBeenCalledOnce();
     expect(messages.messages).toHaveLength(0);
+  });
+
+  it('in Russian, a reason main gave by key is a Russian sentence (no English left beside it)', () => {
+    const options = setup('ru');
+    const text = say('import.maskNotImported', { reason: say('import.maskSize', { maskWidth: 512, maskHeight: 512, widthPx: 2048, heightPx: 2500 }) });
+    useMessagesStore().failure('errors.import', { code: 'invalid-argument', reason: englishOf(text), text });
+    const shown = mount(ToastList, options).get('[data-testid="toast"]').text();
+    expect(shown.replace(/[\u00a0\u202f]/g, ' ')).toContain('Эталонная маска не импортирована: Маска 512×512, а изображение 2048×2500.');
+    expect(shown).not.toMatch(/mask|image/i);
+  });
+
+  it('in Russian, a reason main sent in English only shows its code translated, the English as the detail', () => {
+    const options = setup('ru');
+    useMessagesStore().failure('errors.import', { code: 'disk-full', reason: 'Old server sentence.' });
+    const toast = mount(ToastList, options).get('[data-testid="toast"]');
+    expect(toast.get('.detail').text()).toBe('Old server sentence.');
   });
 });
 
