@@ -108,6 +108,7 @@ export const serverMessages = {
   'import.readFailed': "Could not read the file: {detail}",
   'inference.closed': "The inference service was closed.",
   'inference.filmFailed': "{name}: {reason}",
+  'inference.hasMask': "This film has a mask already; it is not predicted on open.",
   'inference.jobTitle': "Predict {count} image(s)",
   'inference.kept': "{count} image(s) kept: their masks are approved, corrected or imported",
   'inference.modelNotLoaded': "Model {key} is not loaded in the inference worker.",

@@ -83,7 +83,7 @@ function createInferenceService(ctx: AppContext): InferenceService {
     const inFlight = running.get(imageId);
     if (inFlight && (options.unpredictedOnly || inFlight.key === key)) return inFlight.prediction;
     if (options.unpredictedOnly && !unpredicted(getSession(ctx).require().getImage(imageId))) {
-      throw new PleuraError('conflict', 'This film has a mask already; it is not predicted on open.');
+      throw new PleuraError('conflict', say('inference.hasMask'));
     }
     const prediction = predictNow(imageId, options).finally(() => {
       if (running.get(imageId)?.prediction === prediction) running.delete(imageId);
