@@ -8,6 +8,7 @@ import type { Api } from '../../src-shared/api';
 import type { AppContext } from '../services/context';
 import { MAX_INFLIGHT_MESSAGE_BYTES, MAX_MESSAGE_BYTES } from '../services/images/limits';
 import { ByteBudget } from './byte-budget';
+import { dropBody } from './drain';
 import { realRoot } from '../services/confine-path';
 import { confineApi } from './confine';
 import { parseRequestTarget } from './request-url';
@@ -99,10 +100,15 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const url = parseRequestTarget(req.url, origin);
-    if (!url) return refuse(res, 400, 'Bad request');
-    if (!authorised(req, url)) return refuse(res, 403, 'Forbidden: open the URL that `pleura serve` printed (it carries the access token).');
+    const allowed = url !== null && authorised(req, url);
     // uploads come from the served page's fetch, which always names its origin (checked by authorised)
-    if (url.pathname === UPLOAD_PATH) return req.headers.origin ? uploads.handle(req, res, url) : refuse(res, 403, 'Forbidden: uploads come from the served page.');
+    if (allowed && url.pathname === UPLOAD_PATH && req.headers.origin) return uploads.handle(req, res, url);
+    // no other request has a body worth reading: whatever a client sends with it (an unauthenticated
+    // 600 MB PUT) costs the server at most a short drain, then the connection is cut
+    dropBody(req);
+    if (!url) return refuse(res, 400, 'Bad request');
+    if (!allowed) return refuse(res, 403, 'Forbidden: open the URL that `pleura serve` printed (it carries the access token).');
+    if (url.pathname === UPLOAD_PATH) return refuse(res, 403, 'Forbidden: uploads come from the served page.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
     const headers: Record<string, string> = {
       'content-security-policy': contentSecurityPolicy(origin),

@@ -7,6 +7,7 @@ import type { ImportReport } from '../../src-shared/api/project';
 import { isUploadName, MAX_UPLOAD_NAME_LENGTH } from '../../src-shared/api/upload';
 import { MAX_CONCURRENT_UPLOADS, MAX_FILE_BYTES, UPLOAD_IDLE_MS, UPLOAD_TIMEOUT_MS } from '../services/images/limits';
 import { importUploaded } from '../services/project/import';
+import { dropBody, type DrainLimits } from './drain';
 import type { ProjectSession } from '../services/project/session';
 
 /** The bounds of serve mode's upload endpoint ({@link UPLOAD_PATH}); tests shorten the times. */
@@ -102,22 +103,15 @@ function send(res: ServerResponse, status: number, result: Result<unknown>, afte
   res.end(body, after);
 }
 
-/** How long the rest of a refused body is read and dropped before the connection is closed. */
-const LINGER_MS = 5_000;
-
 /**
- * After a refusal while the client is still sending: the rest of the body is read and dropped for a
- * while (never kept), then the connection is closed. Closing at once would make the client's kernel
- * discard the answer it has not read yet (a TCP reset), and a browser would only see a failed fetch.
+ * How long the rest of a refused body is read and dropped (never kept) before the connection is
+ * closed: the client holds the token, and a browser only sees the refusal (413 for a film too large)
+ * when it is not cut off while sending (see {@link dropBody}).
  */
+const LINGER: DrainLimits = { maxBytes: Infinity, maxMs: 5_000 };
+
 function drainThenClose(req: IncomingMessage): void {
-  if (req.complete || req.destroyed) return;
-  const timer = setTimeout(() => req.destroy(), LINGER_MS);
-  timer.unref();
-  const done = () => clearTimeout(timer);
-  req.once('end', done);
-  req.once('close', done);
-  req.resume();
+  dropBody(req, LINGER);
 }
 
 function refusalOf(error: unknown): Refusal {

@@ -296,3 +296,54 @@ export function httpUpload(server: ServeChild, target: string, body: Buffer | { 
 export function uploadLeftovers(dir: string): string[] {
   return readdirSync(dir).filter((name) => name.startsWith('.upload-'));
 }
+
+/** Bytes a process has read through read() and its kind, sockets included (rchar of /proc/<pid>/io). */
+export function bytesReadBy(pid: number): number {
+  const match = /^rchar:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  if (!match) throw new Error('no rchar in /proc io');
+  return Number(match[1]);
+}
+
+/**
+ * A client that declares `bytes` and keeps sending zeros (as fast as it can, or `chunkBytes` every
+ * `everyMs`) until the server closes the connection, or all is sent and nothing more comes: how many
+ * bytes the client got rid of, whether the server closed, and what it received.
+ */
+export function floodUpload(port: number, head: string, bytes: number, options: { chunkBytes?: number; everyMs?: number; quietMs?: number } = {}): Promise<{ sent: number; closed: boolean; answer: string }> {
+  const { chunkBytes = 2 ** 20, everyMs = 0, quietMs = 1_500 } = options;
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunk = Buffer.alloc(chunkBytes);
+    let sent = 0;
+    let queued = 0;
+    let answer = '';
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (closed: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ sent, closed, answer });
+    };
+    socket.on('data', (data) => (answer += data.toString('latin1')));
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+    const pump = () => {
+      while (!done && queued < bytes) {
+        const part = Math.min(chunk.length, bytes - queued);
+        queued += part;
+        const more = socket.write(part === chunk.length ? chunk : chunk.subarray(0, part), (error) => {
+          if (!error) sent += part;
+        });
+        if (everyMs > 0) return void (timer = setTimeout(pump, everyMs));
+        if (!more) return void socket.once('drain', pump);
+      }
+      if (!done) timer = setTimeout(() => finish(false), quietMs);
+    };
+    socket.on('connect', () => {
+      socket.write(head);
+      pump();
+    });
+  });
+}
