@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PleuraError } from '../../../src-shared/api/result';
 import { UsageError, type CliCommand } from '../command';
 import { createAppContext } from '../../services/create-context';
@@ -9,6 +9,7 @@ import { startServe } from '../../transport/serve';
 import { getSession } from '../../services/project/session';
 import { closeOnSignals } from '../../services/project/signals';
 import { repoRootOrNull, rendererDirCandidates } from '../paths';
+import { defaultServeSettingsPath, resolveServeRoot } from '../serve-settings';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -31,15 +32,6 @@ function ensureRendererBuilt(io: { out(line: string): void }): void {
   if (result.status !== 0) throw new PleuraError('internal', 'Building the renderer failed; see the output above.');
 }
 
-/** The folder paths are confined to: --root, else $PLEURA_SERVE_ROOT; it must be an existing folder. */
-function serveRoot(option: unknown): string | undefined {
-  const given = typeof option === 'string' ? option : process.env.PLEURA_SERVE_ROOT || undefined;
-  if (given === undefined) return undefined;
-  const root = resolve(given);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root must be an existing folder, got '${given}'`);
-  return root;
-}
-
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the workstation to a browser on this machine (127.0.0.1, token in the URL)',
@@ -51,7 +43,8 @@ export const serveCommand: CliCommand = {
     '  --user NAME    who edits are recorded as (default: the OS user); browsers cannot change it',
     '  --break-lock   with --project: take over a lock held by another computer (only if it is surely closed there)',
     '  --root DIR     confine every path the browser names (projects, imports, exports, models) to',
-    '                 DIR, symlinks resolved (default: $PLEURA_SERVE_ROOT, else no confinement)',
+    '                 DIR, symlinks resolved (default: $PLEURA_SERVE_ROOT, else the "root" setting',
+    `                 in ${defaultServeSettingsPath()}, else no confinement)`,
     '  --no-build     do not rebuild the renderer in a checkout',
   ].join('\n'),
   options: { port: { type: 'string' }, project: { type: 'string' }, user: { type: 'string' }, 'break-lock': { type: 'boolean' }, root: { type: 'string' }, 'no-build': { type: 'boolean' } },
@@ -59,10 +52,13 @@ export const serveCommand: CliCommand = {
   async run({ values }, io) {
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${String(values.port)}'`);
+    // the confinement is settled first: a bad root or settings file stops the start before any build
+    const settingsPath = defaultServeSettingsPath();
+    const confinement = await resolveServeRoot(values.root, settingsPath);
+    const root = confinement?.root;
     if (!values['no-build']) ensureRendererBuilt(io);
     const rendererDir = rendererDirCandidates().find((dir) => existsSync(join(dir, 'index.html')));
     if (!rendererDir) throw new PleuraError('not-found', 'The renderer is not built: run `npm run build` first.');
-    const root = serveRoot(values.root);
     if (values.user !== undefined && (typeof values.user !== 'string' || !values.user.trim())) throw new UsageError('--user needs a name');
     const ctx = createAppContext({ transport: 'serve', ...(typeof values.user === 'string' ? { user: values.user } : {}) });
     const api = createHandlers(ctx);
@@ -79,10 +75,11 @@ export const serveCommand: CliCommand = {
         await getSession(ctx).close();
       }, () => resolve());
     });
-    if (io.json) io.result({ url: handle.url, port: handle.port });
+    if (io.json) io.result({ url: handle.url, port: handle.port, root: root ?? null, rootFrom: confinement?.source ?? null });
     else {
       io.out(`Pleura is served at ${handle.url}\nOpen it in a browser on this machine. Press Ctrl+C to stop.`);
-      io.out(root ? `Paths are confined to ${root}.` : 'Paths are not confined: the browser may name any file this user can reach (--root DIR confines them).');
+      const from = { flag: '--root', environment: 'PLEURA_SERVE_ROOT', settings: `the "root" setting in ${settingsPath}` } as const;
+      io.out(confinement ? `Paths are confined to ${confinement.root} (${from[confinement.source]}).` : `Paths are not confined: the browser may name any file this user can reach (--root DIR, or "root" in ${settingsPath}, confines them).`);
     }
     await stopped;
   },
