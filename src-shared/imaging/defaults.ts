@@ -6,6 +6,28 @@ import { applyVoiLut, voiLutFraction } from './voi';
 const ROBUST_CLIP_FRACTION = 0.005;
 const HISTOGRAM_BINS = 4096;
 
+/** Integer ranges up to this many values are counted value by value (a table of at most 4 MiB). */
+const MAX_VALUE_COUNTS = 1 << 20;
+
+/**
+ * How often each integer value `min + k` occurs, for integer pixel arrays (null for floats): one tight
+ * increment per pixel, monomorphic for the common 16-bit array. Null too when some value lies outside
+ * min..max (the caller then bins pixel by pixel, as before).
+ */
+function valueCounts(data: ImagePixels['data'], min: number, size: number): Uint32Array | null {
+  if (data instanceof Float32Array) return null;
+  const counts = new Uint32Array(size);
+  if (data instanceof Uint16Array) countUint16(data, min, counts);
+  else for (let i = 0; i < data.length; i++) counts[data[i] - min]++;
+  let total = 0;
+  for (let v = 0; v < size; v++) total += counts[v];
+  return total === data.length ? counts : null;
+}
+
+function countUint16(data: Uint16Array, min: number, counts: Uint32Array): void {
+  for (let i = 0; i < data.length; i++) counts[data[i] - min]++;
+}
+
 /** The window covering min..max exactly (LINEAR: min maps to 0, max to 255). */
 export function minMaxWindow(pixels: Pick<ImagePixels, 'min' | 'max'>): WindowPreset {
   const width = Math.max(1, pixels.max - pixels.min + 1);
@@ -21,7 +43,13 @@ export function robustWindow(pixels: ImagePixels): WindowPreset {
   if (!(max > min)) return minMaxWindow(pixels);
   const bins = new Uint32Array(HISTOGRAM_BINS);
   const scale = (HISTOGRAM_BINS - 1) / (max - min);
-  for (let i = 0; i < data.length; i++) bins[Math.floor((data[i] - min) * scale)]++;
+  const values = Number.isInteger(min) && max - min < MAX_VALUE_COUNTS ? valueCounts(data, min, max - min + 1) : null;
+  if (values) {
+    // the same bin per value as the per-pixel formula below (same expression on the same integer)
+    for (let v = 0; v < values.length; v++) bins[Math.floor(v * scale)] += values[v];
+  } else {
+    for (let i = 0; i < data.length; i++) bins[Math.floor((data[i] - min) * scale)]++;
+  }
   const clip = Math.floor(data.length * ROBUST_CLIP_FRACTION);
   let low = 0;
   for (let seen = 0; low < HISTOGRAM_BINS - 1 && seen + bins[low] <= clip; low++) seen += bins[low];
