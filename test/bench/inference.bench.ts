@@ -1,6 +1,6 @@
 // Inference benchmark: ms per image, warm, from a full-resolution (2000x2000) X-ray to the full-size label
 // mask, side by side with the raw `session.run` of the same input in the same run, so the pre/post overhead
-// shows. Runs the shipped model when models/ has one, and random-weight U-Nets (16-32-64-128-256 channels,
+// shows. Shipped models also run on the same X-ray as a 12-bit film (the DICOM case: automatic window). Runs the shipped model when models/ has one, and random-weight U-Nets (16-32-64-128-256 channels,
 // ~1.9 M parameters, the issue's reference design) at 256 and 512 px. In-process: the worker adds only a
 // message round trip per image.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -30,17 +30,33 @@ async function fullResolutionXray(): Promise<ImagePixels> {
   return { widthPx: FULL_PX, heightPx: FULL_PX, channels: 1, data: new Uint8Array(data), min: 0, max: 255, invert: false };
 }
 
+/**
+ * The same X-ray as a 12-bit film, as a DICOM CR decodes (Uint16, no window in the file, so the model's
+ * input takes the automatic 0.5-99.5 % window and a 4096-entry table): value x 16 plus a fixed pattern.
+ */
+function film12(pixels: ImagePixels): ImagePixels {
+  const data = new Uint16Array(pixels.data.length);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    data[i] = pixels.data[i] * 16 + (i % 13);
+    min = Math.min(min, data[i]);
+    max = Math.max(max, data[i]);
+  }
+  return { ...pixels, data, min, max };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function measure(label: string, onnxPath: string, manifest: ModelManifest, pixels: ImagePixels, ctx: BenchContext): Promise<BenchResult[]> {
+async function measure(label: string, onnxPath: string, manifest: ModelManifest, pixels: ImagePixels, ctx: BenchContext, options: { ttaToo: boolean; film: string } = { ttaToo: true, film: '' }): Promise<BenchResult[]> {
   const model = await loadModel(label, onnxPath, manifest, currentProviderPlan());
   const meta = { windows: [], voiLut: null };
   const results: BenchResult[] = [];
   try {
-    for (const tta of [false, true]) {
+    for (const tta of options.ttaToo ? [false, true] : [false]) {
       const prepared = preprocess(pixels, meta, manifest, { variants: ttaVariants({ enabled: tta }) });
       const feeds = { [model.inputName]: new ort.Tensor('float32', prepared.data, prepared.dims) };
       const total: number[] = [];
@@ -60,7 +76,7 @@ async function measure(label: string, onnxPath: string, manifest: ModelManifest,
         pre.push(prediction.timingsMs.pre);
         post.push(prediction.timingsMs.post);
       }
-      const name = `${label} ${tta ? 'TTA x2' : 'no TTA'}`;
+      const name = `${label}${options.film} ${tta ? 'TTA x2' : 'no TTA'}`;
       const totalMs = median(total);
       const runMs = median(run);
       ctx.log(`${name}: total ${totalMs.toFixed(1)} ms (pre ${median(pre).toFixed(1)}, post ${median(post).toFixed(1)}), session.run ${runMs.toFixed(1)} ms, provider ${model.provider}`);
@@ -72,7 +88,7 @@ async function measure(label: string, onnxPath: string, manifest: ModelManifest,
         { metric: `${name}: post-processing, ms`, value: postMs, unit: 'ms', peer: 'session.run alone', peerValue: runMs, ratio: postMs / runMs },
         { metric: `${name}: pre+post overhead vs session.run`, value: ((preMs + postMs) / runMs) * 100, unit: '%' },
       );
-      if (!tta && manifest.normalisation.from === 'display-8bit') results.push(intensityStages(label, pixels, meta, manifest, ctx));
+      if (!tta && manifest.normalisation.from === 'display-8bit') results.push(intensityStages(`${label}${options.film}`, pixels, meta, manifest, ctx));
     }
   } finally {
     await model.session.release();
@@ -117,7 +133,9 @@ export default async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const shipped = existsSync(modelsDir) ? readdirSync(modelsDir).filter((name) => existsSync(join(modelsDir, name, 'model.json'))) : [];
   for (const name of shipped) {
     const manifest = modelManifestSchema.parse(JSON.parse(readFileSync(join(modelsDir, name, 'model.json'), 'utf8')));
-    results.push(...(await measure(`shipped ${manifest.id}@${manifest.version} ${manifest.input.widthPx}px`, join(modelsDir, name, manifest.file), manifest, pixels, ctx)));
+    const label = `shipped ${manifest.id}@${manifest.version} ${manifest.input.widthPx}px`;
+    results.push(...(await measure(label, join(modelsDir, name, manifest.file), manifest, pixels, ctx)));
+    results.push(...(await measure(label, join(modelsDir, name, manifest.file), manifest, film12(pixels), ctx, { ttaToo: false, film: ', 12-bit film' })));
   }
   const dir = await mkdtemp(join(tmpdir(), 'pleura-bench-'));
   try {
