@@ -111,6 +111,51 @@ export function displayByteLut(pixels: Pick<ImagePixels, 'data' | 'min' | 'max'>
   return { lut: fillDisplayLut(new Uint8Array(size), size, base, toByte, invert), base };
 }
 
+type IntegerData = Exclude<ImagePixels['data'], Float32Array>;
+
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * `out[i] = lut[data[i] - base]` for the first `count` values. One loop body per array kind: a single
+ * loop that sees 8-bit, 16-bit and signed films turns polymorphic (measured 10x slower once it has seen
+ * five kinds); the 16-bit and 8-bit ones write four bytes at a time when `out` is word-aligned.
+ */
+function mapThroughLut(data: IntegerData, lut: Uint8Array, base: number, out: Uint8Array, count: number): void {
+  const words = littleEndian && out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, count >> 2) : null;
+  if (data instanceof Uint16Array) lutUint16(data, lut, base, out, count, words);
+  else if (data instanceof Uint8Array) lutUint8(data, lut, base, out, count, words);
+  else if (data instanceof Int16Array) lutInt16(data, lut, base, out, count);
+  else lutAny(data, lut, base, out, count);
+}
+
+function lutUint16(data: Uint16Array, lut: Uint8Array, base: number, out: Uint8Array, count: number, words: Uint32Array | null): void {
+  let i = 0;
+  if (words) {
+    for (let j = 0; j < words.length; j++, i += 4) {
+      words[j] = lut[data[i] - base] | (lut[data[i + 1] - base] << 8) | (lut[data[i + 2] - base] << 16) | (lut[data[i + 3] - base] << 24);
+    }
+  }
+  for (; i < count; i++) out[i] = lut[data[i] - base];
+}
+
+function lutUint8(data: Uint8Array, lut: Uint8Array, base: number, out: Uint8Array, count: number, words: Uint32Array | null): void {
+  let i = 0;
+  if (words) {
+    for (let j = 0; j < words.length; j++, i += 4) {
+      words[j] = lut[data[i] - base] | (lut[data[i + 1] - base] << 8) | (lut[data[i + 2] - base] << 16) | (lut[data[i + 3] - base] << 24);
+    }
+  }
+  for (; i < count; i++) out[i] = lut[data[i] - base];
+}
+
+function lutInt16(data: Int16Array, lut: Uint8Array, base: number, out: Uint8Array, count: number): void {
+  for (let i = 0; i < count; i++) out[i] = lut[data[i] - base];
+}
+
+function lutAny(data: IntegerData, lut: Uint8Array, base: number, out: Uint8Array, count: number): void {
+  for (let i = 0; i < count; i++) out[i] = lut[data[i] - base];
+}
+
 /**
  * Maps full-depth pixels to display bytes through a per-value function given as a LUT over
  * `pixels.min..pixels.max` (integer data) or computed per pixel (float data, very wide ranges).
@@ -133,7 +178,7 @@ export function mapToDisplay(pixels: ImagePixels, toByte: (value: number) => num
   if (isInteger && size >= 1 && size <= MAX_LUT_ENTRIES) {
     const lut = fillDisplayLut(sharedLut(size), size, base, toByte, invert);
     if (!rgba) {
-      for (let i = 0; i < count; i++) out[i] = lut[data[i] - base];
+      mapThroughLut(data as IntegerData, lut, base, out, count);
     } else if (grey) {
       for (let i = 0, o = 0; i < count; i++, o += 4) {
         const byte = lut[data[i] - base];

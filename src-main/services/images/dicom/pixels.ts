@@ -63,7 +63,12 @@ export function storedValuesAndRange(frame: FrameSamples, module: Pick<PixelModu
   const shift = frame.native ? Math.max(0, module.highBit + 1 - bitsStored) : 0;
   const containerBits = samples.BYTES_PER_ELEMENT * 8;
   const needsMask = frame.native ? shift > 0 || bitsStored < containerBits : module.signed && !(samples instanceof Int16Array && bitsStored === 16);
-  if (!needsMask && !(module.signed && frame.native)) return { values: samples, range: null };
+  if (!needsMask && !(module.signed && frame.native)) {
+    // codec output kept as it is (and 8-bit native words): the range in one monomorphic pass, so that
+    // the modality step need not find it with its loop over every array kind
+    const range = samples.length === 0 ? null : samples instanceof Uint16Array ? wordRange16(samples) : samples instanceof Uint8Array ? byteRange(samples) : null;
+    return { values: samples, range };
+  }
   const mask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;
   const count = samples.length;
   if (!module.signed) {
@@ -113,6 +118,17 @@ function maskWords16(samples: Uint16Array, out: Uint16Array, shift: number, mask
 
 function wordRange16(samples: Uint16Array): { min: number; max: number } {
   let min = 65535;
+  let max = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const value = samples[i];
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return { min, max };
+}
+
+function byteRange(samples: Uint8Array): { min: number; max: number } {
+  let min = 255;
   let max = 0;
   for (let i = 0; i < samples.length; i++) {
     const value = samples[i];

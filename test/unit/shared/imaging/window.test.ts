@@ -88,3 +88,22 @@ describe('applyWindow', () => {
     expect(() => applyWindow(pixels, { center: 0, width: 10 }, { invert: false, out: new Uint8Array(5) })).toThrow(RangeError);
   });
 });
+
+describe('applyWindow to grey bytes, per array kind', () => {
+  const values = Array.from({ length: 1031 }, (_, i) => (i * 37) % 3001);
+  const window = { center: 1400, width: 2200 };
+  const expected = values.map((x) => Math.round(windowFraction(x + 7, window) * 255));
+  it.each([
+    ['Uint16', Uint16Array],
+    ['Uint8 (values mod 256)', Uint8Array],
+    ['Int16', Int16Array],
+    ['Int32', Int32Array],
+  ] as const)('%s, into an aligned and an unaligned buffer, length not a multiple of 4', (_label, Kind) => {
+    const data = Kind.from(values.map((v) => (Kind === Uint8Array ? v % 256 : v) + 7));
+    const pixels: ImagePixels = { widthPx: data.length, heightPx: 1, channels: 1, data, min: Math.min(...data), max: Math.max(...data), invert: false };
+    const want = Kind === Uint8Array ? values.map((v) => Math.round(windowFraction((v % 256) + 7, window) * 255)) : expected;
+    expect(Array.from(applyWindow(pixels, window, { invert: false }))).toEqual(want);
+    const backing = new Uint8Array(data.length + 1);
+    expect(Array.from(applyWindow(pixels, window, { invert: false, out: backing.subarray(1) }))).toEqual(want);
+  });
+});
