@@ -15,6 +15,8 @@ export interface DecodedSamples {
   widthPx: number;
   heightPx: number;
   components: number;
+  /** The samples' smallest and largest value, when the codec found them while decoding. */
+  range?: { min: number; max: number } | null;
 }
 
 interface FrameInfo {
@@ -123,7 +125,9 @@ function decodeJpegLossless(encoded: Uint8Array, module: PixelModule, context: {
   }
   const wide = frame.precision > 8 || module.bitsAllocated > 8;
   const samples = !wide ? Uint8Array.from(frame.samples) : module.signed ? new Int16Array(frame.samples.buffer, 0, frame.samples.length) : frame.samples;
-  return { samples, widthPx: frame.widthPx, heightPx: frame.heightPx, components: frame.components };
+  // the decoder's range is of the unsigned samples: it holds for unsigned output that kept every value
+  const range = frame.range && !module.signed && frame.range.max <= (wide ? 0xffff : 0xff) ? frame.range : null;
+  return { samples, widthPx: frame.widthPx, heightPx: frame.heightPx, components: frame.components, range };
 }
 
 /**

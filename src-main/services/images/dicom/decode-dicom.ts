@@ -68,7 +68,7 @@ export async function decodeDicom(bytes: Uint8Array, name: string, frame: number
       if (decoded.components !== module.samplesPerPixel) {
         throw new PleuraError('corrupt', say('dicom.components', { name, components: decoded.components, samples: module.samplesPerPixel }));
       }
-      samples = { samples: decoded.samples, native: false, planar: false };
+      samples = { samples: decoded.samples, native: false, planar: false, range: decoded.range ?? null };
       // the JPEG-family codecs return RGB for colour images whatever the YBR flavour in the header
       if (module.samplesPerPixel === 3) photometric = 'RGB';
     }

@@ -29,6 +29,8 @@ export interface LosslessFrame {
   components: number;
   /** Sample precision P of the frame header, in bits. */
   precision: number;
+  /** Smallest and largest sample, found while decoding one-component frames (null for colour). */
+  range: { min: number; max: number } | null;
 }
 
 /** Bits the first table lookup reads: codes up to this long (with their difference bits, when they fit) take one lookup. */
@@ -118,6 +120,7 @@ export function decodeJpegLossless(bytes: Uint8Array, expected: { widthPx: numbe
   let samples: Uint16Array | null = null;
   let restartInterval = 0;
   const decoded: boolean[] = [];
+  let scanRange: { min: number; max: number } | null = null;
   const cursor: Cursor = { position: 2 };
   for (;;) {
     const marker = nextMarker(bytes, cursor);
@@ -148,7 +151,7 @@ export function decodeJpegLossless(bytes: Uint8Array, expected: { widthPx: numbe
     } else if (marker === 0xda) {
       if (!frame || !samples) throw new JpegLosslessError('a scan starts before the frame header');
       const scan = readScanHeader(segment, frame, tables);
-      decodeScan(bytes, cursor, frame, scan, restartInterval, samples);
+      scanRange = decodeScan(bytes, cursor, frame, scan, restartInterval, samples);
       for (const component of scan.components) decoded[component.index] = true;
     }
     // APPn, COM and other segments are skipped
@@ -157,7 +160,9 @@ export function decodeJpegLossless(bytes: Uint8Array, expected: { widthPx: numbe
   for (let c = 0; c < frame.ids.length; c++) {
     if (!decoded[c]) throw new JpegLosslessError(`the data ends before component ${c + 1} of ${frame.ids.length} is decoded`);
   }
-  return { samples, widthPx: frame.widthPx, heightPx: frame.heightPx, components: frame.ids.length, precision: frame.precision };
+  // a range past 16 bits means the point transform pushed damaged values out of the samples: not reported
+  const range = frame.ids.length === 1 && scanRange && scanRange.max <= 0xffff ? scanRange : null;
+  return { samples, widthPx: frame.widthPx, heightPx: frame.heightPx, components: frame.ids.length, precision: frame.precision, range };
 }
 
 /** The next marker code at or after the cursor (skipping fill bytes and stray data), cursor after it; -1 at the end. */
@@ -246,9 +251,13 @@ interface BitState {
   bits: number;
   /** Zero bits added to the buffer past the end of the data (a short stream shows as more than are left). */
   virtual: number;
+  /** Smallest and largest reconstructed value so far (before the point transform). */
+  min: number;
+  max: number;
 }
 
-function decodeScan(bytes: Uint8Array, cursor: Cursor, frame: FrameHeader, scan: { components: ScanComponent[]; predictor: number; pointTransform: number }, restartInterval: number, out: Uint16Array): void {
+/** Decodes one scan into `out`; returns the smallest and largest value of its samples (point transform applied). */
+function decodeScan(bytes: Uint8Array, cursor: Cursor, frame: FrameHeader, scan: { components: ScanComponent[]; predictor: number; pointTransform: number }, restartInterval: number, out: Uint16Array): { min: number; max: number } {
   const { widthPx, heightPx } = frame;
   // without subsampling an MCU is one sample of each scan component, so a row is `widthPx` MCUs
   let rowsPerInterval = heightPx;
@@ -256,7 +265,7 @@ function decodeScan(bytes: Uint8Array, cursor: Cursor, frame: FrameHeader, scan:
     if (restartInterval % widthPx !== 0) throw new JpegLosslessUnsupported(`the restart interval (${restartInterval}) is not a whole number of rows of ${widthPx} samples`);
     rowsPerInterval = restartInterval / widthPx;
   }
-  const state: BitState = { bytes, position: cursor.position, end: bytes.length, buffer: 0, bits: 0, virtual: 0 };
+  const state: BitState = { bytes, position: cursor.position, end: bytes.length, buffer: 0, bits: 0, virtual: 0, min: 0xffff, max: 0 };
   const stride = frame.ids.length;
   let interval = 0;
   for (let firstRow = 0; firstRow < heightPx; firstRow += rowsPerInterval, interval++) {
@@ -278,6 +287,7 @@ function decodeScan(bytes: Uint8Array, cursor: Cursor, frame: FrameHeader, scan:
     if (done < rows) throw new JpegLosslessError(`the data ends after ${firstRow + done} of ${heightPx} rows`);
   }
   cursor.position = state.position;
+  return { min: state.min << scan.pointTransform, max: state.max << scan.pointTransform };
 }
 
 /** Codes longer than the lookup (or no code): the canonical decode from 16 peeked bits. Returns SSSS and the length used, or -1. */
@@ -317,6 +327,8 @@ function decodeRowsOneComponent(state: BitState, table: HuffmanTable, out: Uint1
   let buffer = state.buffer;
   let bits = state.bits;
   let virtual = state.virtual;
+  let min = state.min;
+  let max = state.max;
   const initial = 1 << (precision - pointTransform - 1);
   // reconstructed samples (before the point transform) of this row and the one above, for predictors 2-7
   let above = new Int32Array(predictor === 1 ? 0 : width);
@@ -390,6 +402,8 @@ function decodeRowsOneComponent(state: BitState, table: HuffmanTable, out: Uint1
       else prediction = predict(predictor, left, above[x], above[x - 1]);
       const value = (prediction + diff) & 0xffff;
       if (x === 0) aboveFirst = value;
+      if (value < min) min = value;
+      if (value > max) max = value;
       left = value;
       if (predictor !== 1) current[x] = value;
       out[o] = value << pointTransform;
@@ -408,6 +422,8 @@ function decodeRowsOneComponent(state: BitState, table: HuffmanTable, out: Uint1
   state.buffer = buffer;
   state.bits = bits;
   state.virtual = virtual;
+  state.min = min;
+  state.max = max;
   return row;
 }
 

@@ -13,6 +13,8 @@ export interface FrameSamples {
   native: boolean;
   /** Colour samples stored plane by plane (native planar configuration 1, and RLE). */
   planar: boolean;
+  /** Min and max of `samples` when the codec found them as it decoded (then no pass is made for them). */
+  range?: { min: number; max: number } | null;
 }
 
 /**
@@ -66,7 +68,7 @@ export function storedValuesAndRange(frame: FrameSamples, module: Pick<PixelModu
   if (!needsMask && !(module.signed && frame.native)) {
     // codec output kept as it is (and 8-bit native words): the range in one monomorphic pass, so that
     // the modality step need not find it with its loop over every array kind
-    const range = samples.length === 0 ? null : samples instanceof Uint16Array ? wordRange16(samples) : samples instanceof Uint8Array ? byteRange(samples) : null;
+    const range = frame.range ?? (samples.length === 0 ? null : samples instanceof Uint16Array ? wordRange16(samples) : samples instanceof Uint8Array ? byteRange(samples) : null);
     return { values: samples, range };
   }
   const mask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;
