@@ -3,19 +3,23 @@
 // with dcmtk's dcm2pnm on the same file (ratio = ours / dcmtk, same run). dcmtk writes an 8-bit PGM
 // with the file's first window (or min-max), which is the same work: decode, modality LUT, VOI, 8-bit.
 // JPEG 2000 films run against OpenJPEG's opj_decompress -threads 1 on the frame's codestream (decode
-// only, no windowing: a bound in its favour).
+// only, no windowing: a bound in its favour). The JPEG lossless film's codec also runs alone against
+// the WASM build of DCMTK's codec and the JS decoder Pleura used before.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import dicomParser from 'dicom-parser';
 import { toGrey8 } from '../../src-shared/imaging/defaults';
 import { decodeImage } from '../../src-main/services/images/decode';
+import { decodeJpegLossless } from '../../src-main/services/images/dicom/jpeg-lossless';
 import { fixturePath } from '../helpers/paths';
 import type { BenchContext, BenchResult } from './types';
 
 const RUNS = 3;
+const require = createRequire(import.meta.url);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -66,6 +70,52 @@ function timeDcmtk(tool: string, file: string, out: string, hasWindow: boolean):
     if (run > 0) times.push(performance.now() - start);
   }
   return median(times);
+}
+
+/**
+ * The lossless JPEG codecs alone on one frame, same run: Pleura's decoder, dcmjs-codecs (DCMTK's IJG
+ * codec built to WASM, already a dependency) and jpeg-lossless-decoder-js (the decoder Pleura used
+ * before). Frame bytes in, samples out; no DICOM parsing, no windowing. Each warmed up first (WASM
+ * tier-up, JIT).
+ */
+async function timeLosslessCodecs(bytes: Uint8Array, ctx: BenchContext): Promise<BenchResult[]> {
+  const dataSet = dicomParser.parseDicom(bytes);
+  const element = dataSet.elements.x7fe00010;
+  const frame = dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, element.fragments!.length);
+  const widthPx = dataSet.uint16('x00280011') ?? 0;
+  const heightPx = dataSet.uint16('x00280010') ?? 0;
+  const size = `${widthPx}x${heightPx} ${dataSet.uint16('x00280101')}-bit`;
+  const time = (decode: () => unknown): number => {
+    const times: number[] = [];
+    for (let run = 0; run < 3 + 2 * RUNS; run++) {
+      const start = performance.now();
+      decode();
+      if (run >= 3) times.push(performance.now() - start);
+    }
+    return median(times);
+  };
+  const ours = time(() => decodeJpegLossless(frame, { widthPx, heightPx, components: 1 }));
+  const results: BenchResult[] = [];
+  try {
+    const codecs = require('dcmjs-codecs') as { NativeCodecs: { initializeAsync(o: object): Promise<void>; decodeJpeg(c: unknown, p: object): { getDecodedBuffer(): Uint8Array } }; Context: new (a: object) => unknown };
+    await codecs.NativeCodecs.initializeAsync({ webAssemblyModulePathOrUrl: join(dirname(require.resolve('dcmjs-codecs')), 'dcmjs-native-codecs.wasm') });
+    const attributes = { width: widthPx, height: heightPx, bitsAllocated: 16, bitsStored: dataSet.uint16('x00280101'), samplesPerPixel: 1, pixelRepresentation: 0, planarConfiguration: 0, photometricInterpretation: 'MONOCHROME2' };
+    const wasm = time(() => codecs.NativeCodecs.decodeJpeg(new codecs.Context({ ...attributes, encodedBuffer: frame }), {}).getDecodedBuffer());
+    results.push({ metric: `JPEG lossless codec alone, ${size} frame: Pleura's decoder`, value: ours, unit: 'ms', peer: 'dcmjs-codecs (DCMTK IJG, WASM)', peerValue: wasm, ratio: ours / wasm });
+  } catch (error) {
+    ctx.log(`dcmjs-codecs did not run: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const { Decoder } = await import('jpeg-lossless-decoder-js');
+    const former = time(() => {
+      const copy = frame.slice();
+      return new Decoder().decode(copy.buffer, 0, copy.length, 2);
+    });
+    results.push({ metric: `JPEG lossless codec alone, ${size} frame: Pleura's decoder`, value: ours, unit: 'ms', peer: 'jpeg-lossless-decoder-js (used before)', peerValue: former, ratio: ours / former });
+  } catch (error) {
+    ctx.log(`jpeg-lossless-decoder-js did not run: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return results;
 }
 
 /**
@@ -146,6 +196,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult[]> {
       }
       const theirs = timeDcmtk(tool, path, out, image.meta.windows.length > 0);
       results.push({ metric, value: ours, unit: 'ms', peer: tool, peerValue: theirs, ratio: ours / theirs });
+      if (label === '2500x2048 16-bit JPEG lossless SV1') results.push(...(await timeLosslessCodecs(bytes, ctx)));
       if (label.startsWith('2500x2048') && theirs > startupMs) {
         const decoding = theirs - startupMs;
         results.push({ metric: `${metric}, dcmtk start-up subtracted`, value: ours, unit: 'ms', peer: `${tool} minus start-up`, peerValue: decoding, ratio: ours / decoding });
