@@ -12,6 +12,8 @@
  * Electron has no upload: its renderer hands the bytes over IPC (`project.importFiles`).
  */
 
+import { said, say, type Said } from './text';
+
 /** Path of the upload endpoint on the serve-mode origin. */
 export const UPLOAD_PATH = '/api/upload';
 
@@ -39,23 +41,52 @@ export function stripExtension(name: string): string {
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
+/** Dropped files paired: each film with its mask, and the masks no film takes. */
+export interface DroppedPairs<T> {
+  /** Films in the order dropped, each with the mask dropped beside it when there is one. */
+  pairs: { film: T; mask?: T }[];
+  /**
+   * Masks left out: no film `<stem>.*` was dropped with them, or the film already takes another mask
+   * (`taken`, the first one dropped). They are never imported, and say why in the import's report.
+   */
+  unpaired: { mask: T; stem: string; taken?: T }[];
+}
+
 /**
  * Pairs dropped files: every file that is not a mask is a film, with the mask dropped beside it (by
- * {@link maskStem}) when there is one. Masks without their film are left out, as an import of
- * dropped files has always done. Films keep their order.
+ * {@link maskStem}; the first one for a stem) when there is one. Films keep their order; masks that no
+ * film takes are returned as `unpaired`, so the import reports them instead of dropping them silently.
  */
-export function pairDroppedFiles<T extends { name: string }>(files: readonly T[]): { film: T; mask?: T }[] {
+export function pairDroppedFiles<T extends { name: string }>(files: readonly T[]): DroppedPairs<T> {
   const masks = new Map<string, T>();
+  const extra: { mask: T; stem: string }[] = [];
   const films: T[] = [];
   for (const file of files) {
     const stem = maskStem(file.name);
-    if (stem !== null) masks.set(stem, file);
-    else films.push(file);
+    if (stem === null) films.push(file);
+    else if (masks.has(stem)) extra.push({ mask: file, stem });
+    else masks.set(stem, file);
   }
-  return films.map((film) => {
-    const mask = masks.get(stripExtension(film.name));
-    return mask ? { film, mask } : { film };
+  const taken = new Set<string>();
+  const pairs = films.map((film) => {
+    const stem = stripExtension(film.name);
+    const mask = masks.get(stem);
+    if (!mask) return { film };
+    taken.add(stem);
+    return { film, mask };
   });
+  const unpaired: DroppedPairs<T>['unpaired'] = [];
+  for (const [stem, mask] of masks) if (!taken.has(stem)) unpaired.push({ mask, stem });
+  for (const { mask, stem } of extra) unpaired.push(taken.has(stem) ? { mask, stem, taken: masks.get(stem)! } : { mask, stem });
+  return { pairs, unpaired };
+}
+
+/** What the import report says of each unpaired mask: rejected, with why (by key, see ./text). */
+export function unpairedRejections<T extends { name: string }>(unpaired: DroppedPairs<T>['unpaired']): ({ path: string } & Said)[] {
+  return unpaired.map(({ mask, stem, taken }) => ({
+    path: mask.name,
+    ...said(taken ? say('import.maskSecond', { stem, other: taken.name }) : say('import.maskWithoutFilm', { stem })),
+  }));
 }
 
 /** Whether a name may travel in an upload: not empty, not too long, no NUL or other control characters. */

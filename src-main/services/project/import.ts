@@ -6,7 +6,7 @@ import { say, said, type TextParam, type Said } from '../../../src-shared/api/te
 import type { LabelMask } from '../../../src-shared/api/masks';
 import type { PacsProvenance } from '../../../src-shared/api/pacs';
 import { PleuraError, textOf } from '../../../src-shared/api/result';
-import { maskStem, pairDroppedFiles, stripExtension } from '../../../src-shared/api/upload';
+import { maskStem, pairDroppedFiles, stripExtension, unpairedRejections } from '../../../src-shared/api/upload';
 import { splitLeftRight } from '../../../src-shared/mask/leftright';
 import { realPathInside } from '../confine-path';
 import { readRegularFile } from '../images/read-file';
@@ -60,10 +60,13 @@ export async function collectCandidates(paths: string[], recursive: boolean, rep
 /** Imports dropped files (always copied). `<stem>_mask.png` or `masks/<stem>.png` pair with `<stem>.*`. */
 export async function importFiles(store: ProjectStore, files: FilePayload[]): Promise<ImportReport> {
   const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
-  for (const { film, mask } of pairDroppedFiles(files)) {
+  const { pairs, unpaired } = pairDroppedFiles(files);
+  for (const { film, mask } of pairs) {
     // Masks dropped together with their films were handed over on purpose: they are imported (and listed).
     await importOne(store, { label: film.name, name: droppedName(film.name), read: async () => film.bytes, droppedMask: mask }, { copy: true, masks: 'import' }, report);
   }
+  // a mask without its film was handed over on purpose too: it is reported, never dropped silently
+  report.rejected.push(...unpairedRejections(unpaired));
   return report;
 }
 

@@ -1,6 +1,6 @@
 import type { InjectionKey } from 'vue';
 import type { ApiClient, FilePayload, ImportReport, Result } from '../../../src-shared/api';
-import { pairDroppedFiles, UPLOAD_PATH } from '../../../src-shared/api/upload';
+import { pairDroppedFiles, unpairedRejections, UPLOAD_PATH } from '../../../src-shared/api/upload';
 import { connectionError } from './client';
 
 /** A file the user dropped or picked: a browser File (a Blob with a name). */
@@ -64,7 +64,7 @@ async function uploadOne(fetchFn: FetchLike, origin: string, film: DroppedFile, 
  */
 export function uploadImporter(origin: string, fetchFn: FetchLike = fetch): FileImporter {
   return async (files, onProgress) => {
-    const pairs = pairDroppedFiles(files);
+    const { pairs, unpaired } = pairDroppedFiles(files);
     const report: ImportReport = { imported: [], duplicates: [], rejected: [] };
     for (const [index, { film, mask }] of pairs.entries()) {
       onProgress({ done: index, total: pairs.length, name: film.name });
@@ -74,6 +74,8 @@ export function uploadImporter(origin: string, fetchFn: FetchLike = fetch): File
       else if (result.code === 'no-project') return { ok: false, code: result.code, reason: result.reason };
       else report.rejected.push({ path: film.name, reason: result.reason });
     }
+    // a mask dropped without its film is never sent; the report says so, with why
+    report.rejected.push(...unpairedRejections(unpaired));
     onProgress({ done: pairs.length, total: pairs.length, name: '' });
     return { ok: true, value: report };
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUploadName, maskStem, pairDroppedFiles, stripExtension } from '../../../src-shared/api/upload';
+import { isUploadName, maskStem, pairDroppedFiles, stripExtension, unpairedRejections } from '../../../src-shared/api/upload';
 
 describe('dropped files: masks pair with their films', () => {
   it.each([
@@ -23,10 +23,24 @@ describe('dropped files: masks pair with their films', () => {
     expect(stripExtension(name)).toBe(stem);
   });
 
-  it('gives each film the mask dropped beside it and leaves out masks without a film', () => {
-    const names = ['b.dcm', 'a_mask.png', 'a.png', 'orphan_mask.png', 'masks/b.png'];
-    const pairs = pairDroppedFiles(names.map((name) => ({ name })));
+  it('gives each film the mask dropped beside it and returns the masks no film takes', () => {
+    const names = ['b.dcm', 'a_mask.png', 'a.png', 'orphan_mask.png', 'masks/b.png', 'b_mask.png', 'A_MASK.PNG'];
+    const { pairs, unpaired } = pairDroppedFiles(names.map((name) => ({ name })));
     expect(pairs.map((pair) => [pair.film.name, pair.mask?.name ?? null])).toEqual([['b.dcm', 'masks/b.png'], ['a.png', 'a_mask.png']]);
+    // the first mask for a stem is the film's; a stem differs by case ("A" is not "a")
+    expect(unpaired.map(({ mask, stem, taken }) => [mask.name, stem, taken?.name ?? null])).toEqual([
+      ['orphan_mask.png', 'orphan', null],
+      ['A_MASK.PNG', 'A', null],
+      ['b_mask.png', 'b', 'masks/b.png'],
+    ]);
+  });
+
+  it('says why of each unpaired mask, by key with its English', () => {
+    const { unpaired } = pairDroppedFiles([{ name: 'x_mask.png' }, { name: 'y.png' }, { name: 'y_mask.png' }, { name: 'masks/y.png' }]);
+    expect(unpairedRejections(unpaired)).toEqual([
+      { path: 'x_mask.png', reason: 'Mask not imported: no film named x came with it (drop or pick the film together with its mask).', text: { key: 'import.maskWithoutFilm', params: { stem: 'x' } } },
+      { path: 'masks/y.png', reason: 'Mask not imported: the film y already takes the mask y_mask.png, dropped with it.', text: { key: 'import.maskSecond', params: { stem: 'y', other: 'y_mask.png' } } },
+    ]);
   });
 
   it.each([

@@ -52,6 +52,27 @@ describe('uploadImporter (serve mode)', () => {
     ]);
   });
 
+  it('never sends a mask without its film, and reports it as rejected with its reason by key', async () => {
+    const { fetchFn, sent } = fakeFetch((name) => ({ status: 200, body: ok(report([name])) }));
+    const result = await uploadImporter('http://127.0.0.1:1', fetchFn)([file('a.png'), file('lonely_mask.png'), file('a_mask.png'), file('masks/a.png')], () => undefined);
+    expect(sent.map(({ url }) => [url.searchParams.get('name'), url.searchParams.get('mask')])).toEqual([['a.png', 'a_mask.png']]);
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        imported: [{ name: 'a.png' }],
+        rejected: [
+          { path: 'lonely_mask.png', reason: expect.stringMatching(/no film named lonely/), text: { key: 'import.maskWithoutFilm', params: { stem: 'lonely' } } },
+          { path: 'masks/a.png', reason: expect.stringMatching(/already takes the mask a_mask\.png/), text: { key: 'import.maskSecond', params: { stem: 'a', other: 'a_mask.png' } } },
+        ],
+      },
+    });
+    // masks alone: no upload at all, and still said
+    const only = fakeFetch(() => ({ status: 200, body: ok(report([])) }));
+    const alone = await uploadImporter('http://127.0.0.1:1', only.fetchFn)([file('x_mask.png')], () => undefined);
+    expect(only.fetchFn).not.toHaveBeenCalled();
+    expect(alone).toMatchObject({ ok: true, value: { imported: [], rejected: [{ path: 'x_mask.png', text: { key: 'import.maskWithoutFilm' } }] } });
+  });
+
   it('fails the whole import when no project is open or the token is no longer valid', async () => {
     const none = fakeFetch(() => ({ status: 409, body: { ok: false, code: 'no-project', reason: 'Open or create a project first.' } }));
     expect(await uploadImporter('http://127.0.0.1:1', none.fetchFn)([file('a.png'), file('b.png')], () => undefined)).toMatchObject({ ok: false, code: 'no-project' });
