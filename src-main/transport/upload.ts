@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PleuraError, type ErrorCode, type Result } from '../../src-shared/api/result';
+import { englishOf, say, type ServerText } from '../../src-shared/api/text';
 import type { ImportReport } from '../../src-shared/api/project';
 import { isUploadName, MAX_UPLOAD_NAME_LENGTH } from '../../src-shared/api/upload';
 import { MAX_CONCURRENT_UPLOADS, MAX_FILE_BYTES, UPLOAD_IDLE_MS, UPLOAD_TIMEOUT_MS } from '../services/images/limits';
@@ -31,8 +32,13 @@ export const defaultUploadLimits: UploadLimits = {
 
 /** An upload refused with an HTTP status and a failed Result. */
 class Refusal extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode, message: string) {
-    super(message);
+  constructor(readonly status: number, readonly code: ErrorCode, readonly text: ServerText) {
+    super(englishOf(text));
+  }
+
+  /** The failed Result the client gets: the English, and the sentence by key (the page shows its language). */
+  result(): Result<never> {
+    return { ok: false, code: this.code, reason: this.message, text: this.text };
   }
 }
 
@@ -50,7 +56,7 @@ function nameParameter(url: URL, key: string): string | null {
   const values = url.searchParams.getAll(key);
   if (values.length === 0) return null;
   if (values.length > 1 || !isUploadName(values[0])) {
-    throw new Refusal(400, 'invalid-argument', `The ${key} of an upload must be given once, 1 to ${MAX_UPLOAD_NAME_LENGTH} characters without control characters.`);
+    throw new Refusal(400, 'invalid-argument', say('upload.nameInvalid', { key, maxLength: MAX_UPLOAD_NAME_LENGTH }));
   }
   return values[0];
 }
@@ -58,24 +64,24 @@ function nameParameter(url: URL, key: string): string | null {
 /** Reads and checks what the request declares, before any of its body is read. */
 function planOf(req: IncomingMessage, url: URL, limits: UploadLimits): Plan {
   const name = nameParameter(url, 'name');
-  if (name === null) throw new Refusal(400, 'invalid-argument', 'An upload needs the file name (?name=).');
+  if (name === null) throw new Refusal(400, 'invalid-argument', say('upload.nameMissing'));
   const maskName = nameParameter(url, 'mask');
   const maskBytesRaw = url.searchParams.get('maskBytes');
-  if ((maskName === null) !== (maskBytesRaw === null)) throw new Refusal(400, 'invalid-argument', 'A mask in an upload needs both its name (mask=) and its size (maskBytes=).');
+  if ((maskName === null) !== (maskBytesRaw === null)) throw new Refusal(400, 'invalid-argument', say('upload.maskHalf'));
   const maskBytes = maskBytesRaw === null ? 0 : /^[1-9]\d{0,15}$/.test(maskBytesRaw) ? Number(maskBytesRaw) : NaN;
-  if (Number.isNaN(maskBytes)) throw new Refusal(400, 'invalid-argument', 'maskBytes must be a positive whole number.');
-  const tooLarge = (what: string, bytes: number) => new Refusal(413, 'unsupported', `${what} is ${Math.ceil(bytes / MIB)} MiB, more than Pleura takes in one upload (${Math.round(limits.maxFileBytes / MIB)} MiB).`);
+  if (Number.isNaN(maskBytes)) throw new Refusal(400, 'invalid-argument', say('upload.maskBytesInvalid'));
+  const tooLarge = (what: string, bytes: number) => new Refusal(413, 'unsupported', say('upload.tooLarge', { name: what, sizeMiB: Math.ceil(bytes / MIB), maxMiB: Math.round(limits.maxFileBytes / MIB) }));
   const length = req.headers['content-length'];
   if (length === undefined) {
     // a chunked body: its size is only known as it arrives, and is capped while it streams
-    if (!req.headers['transfer-encoding']) throw new Refusal(411, 'invalid-argument', 'An upload needs a Content-Length or a chunked body.');
-    if (maskName !== null) throw new Refusal(411, 'invalid-argument', 'An upload with a mask needs a Content-Length.');
+    if (!req.headers['transfer-encoding']) throw new Refusal(411, 'invalid-argument', say('upload.lengthMissing'));
+    if (maskName !== null) throw new Refusal(411, 'invalid-argument', say('upload.maskNeedsLength'));
     return { name, totalBytes: null, mask: null };
   }
-  if (!/^\d{1,16}$/.test(length)) throw new Refusal(400, 'invalid-argument', 'The Content-Length of an upload is not a number.');
+  if (!/^\d{1,16}$/.test(length)) throw new Refusal(400, 'invalid-argument', say('upload.lengthInvalid'));
   const totalBytes = Number(length);
   const filmBytes = totalBytes - maskBytes;
-  if (filmBytes < 1) throw new Refusal(400, 'invalid-argument', 'The upload is empty (or shorter than the mask it declares).');
+  if (filmBytes < 1) throw new Refusal(400, 'invalid-argument', say('upload.empty'));
   if (filmBytes > limits.maxFileBytes) throw tooLarge(name, filmBytes);
   if (maskBytes > limits.maxFileBytes) throw tooLarge(maskName!, maskBytes);
   return { name, totalBytes, mask: maskName === null ? null : { name: maskName, bytes: maskBytes } };
@@ -118,12 +124,12 @@ function refusalOf(error: unknown): Refusal {
   if (error instanceof Refusal) return error;
   if (error instanceof PleuraError) {
     const status = error.code === 'disk-full' ? 507 : error.code === 'no-project' ? 409 : 500;
-    return new Refusal(status, error.code, error.message);
+    return new Refusal(status, error.code, error.text ?? say('upload.failedBecause', { reason: error.message }));
   }
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return new Refusal(507, 'disk-full', 'The disk of the project is full: the upload was not kept.');
+  if (code === 'ENOSPC') return new Refusal(507, 'disk-full', say('upload.diskFull'));
   console.error('serve: an upload failed', error);
-  return new Refusal(500, 'internal', 'The upload failed on the server.');
+  return new Refusal(500, 'internal', say('upload.failed'));
 }
 
 /**
@@ -146,12 +152,12 @@ export function createUploadEndpoint(session: ProjectSession, limits: UploadLimi
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     // a refusal before the body is read: answered, the body dropped as it comes (for a while)
     const refuseEarly = (refusal: Refusal) => {
-      send(res, refusal.status, { ok: false, code: refusal.code, reason: refusal.message });
+      send(res, refusal.status, refusal.result());
       drainThenClose(req);
     };
     if (req.method !== 'PUT') {
       res.setHeader('allow', 'PUT');
-      return refuseEarly(new Refusal(405, 'invalid-argument', 'Uploads are PUT requests.'));
+      return refuseEarly(new Refusal(405, 'invalid-argument', say('upload.methodPut')));
     }
     let plan: Plan;
     try {
@@ -160,20 +166,20 @@ export function createUploadEndpoint(session: ProjectSession, limits: UploadLimi
       return refuseEarly(refusalOf(error));
     }
     const store = session.current();
-    if (!store) return refuseEarly(new Refusal(409, 'no-project', 'Open or create a project first.'));
-    if (store.readOnly) return refuseEarly(new Refusal(409, 'conflict', 'The project is open read-only: nothing can be imported.'));
-    if (active >= limits.maxConcurrent) return refuseEarly(new Refusal(429, 'io', `${limits.maxConcurrent} uploads are already running; try again when one has finished.`));
+    if (!store) return refuseEarly(new Refusal(409, 'no-project', say('project.noneOpenOrCreate')));
+    if (store.readOnly) return refuseEarly(new Refusal(409, 'conflict', say('upload.readOnly')));
+    if (active >= limits.maxConcurrent) return refuseEarly(new Refusal(429, 'io', say('upload.tooMany', { count: limits.maxConcurrent })));
     active++;
     const filmPath = tempPath(store.path, 'film');
     const maskPath = plan.mask ? tempPath(store.path, 'mask') : null;
     try {
       await receive(req, res, plan, filmPath, maskPath);
-      if (session.current() !== store) throw new Refusal(409, 'conflict', 'The project was closed during the upload; nothing was imported.');
+      if (session.current() !== store) throw new Refusal(409, 'conflict', say('upload.projectClosed'));
       const report = await serially(() => importUploaded(store, { name: plan.name, path: filmPath, ...(plan.mask && maskPath ? { mask: { name: plan.mask.name, path: maskPath } } : {}) }));
       send(res, 200, { ok: true, value: report satisfies ImportReport });
     } catch (error) {
       const refusal = refusalOf(error);
-      send(res, refusal.status, { ok: false, code: refusal.code, reason: refusal.message });
+      send(res, refusal.status, refusal.result());
       drainThenClose(req);
     } finally {
       active--;
@@ -195,25 +201,25 @@ export function createUploadEndpoint(session: ProjectSession, limits: UploadLimi
     const stop = (refusal: Refusal) => {
       if (failure) return;
       failure = refusal;
-      send(res, refusal.status, { ok: false, code: refusal.code, reason: refusal.message }, refusal.status === 408 ? () => req.destroy() : undefined);
+      send(res, refusal.status, refusal.result(), refusal.status === 408 ? () => req.destroy() : undefined);
       waitFailure();
     };
-    const deadline = setTimeout(() => stop(new Refusal(408, 'timeout', `The upload took longer than ${Math.round(limits.timeoutMs / 1000)} s; nothing was imported.`)), limits.timeoutMs);
+    const deadline = setTimeout(() => stop(new Refusal(408, 'timeout', say('upload.tooSlow', { seconds: Math.round(limits.timeoutMs / 1000) }))), limits.timeoutMs);
     let idle = setTimeout(() => undefined, 0);
     const armIdle = () => {
       clearTimeout(idle);
-      idle = setTimeout(() => stop(new Refusal(408, 'timeout', `The upload sent nothing for ${Math.round(limits.idleTimeoutMs / 1000)} s; nothing was imported.`)), limits.idleTimeoutMs);
+      idle = setTimeout(() => stop(new Refusal(408, 'timeout', say('upload.idle', { seconds: Math.round(limits.idleTimeoutMs / 1000) }))), limits.idleTimeoutMs);
     };
     let film: FileHandle | null = null;
     let mask: FileHandle | null = null;
     let received = 0;
-    const interrupted = () => new Refusal(400, 'invalid-argument', `The upload was interrupted after ${received} bytes; nothing was imported.`);
+    const interrupted = () => new Refusal(400, 'invalid-argument', say('upload.interrupted', { bytes: received }));
     /** Writes one chunk where it belongs; false when the body went past what it may be. */
     const write = async (chunk: Buffer): Promise<boolean> => {
       const start = received;
       received += chunk.length;
       if (filmBytes === null && received > limits.maxFileBytes) {
-        stop(new Refusal(413, 'unsupported', `${plan.name} is more than Pleura takes in one upload (${Math.round(limits.maxFileBytes / MIB)} MiB); nothing was imported.`));
+        stop(new Refusal(413, 'unsupported', say('upload.tooLargeStreamed', { name: plan.name, maxMiB: Math.round(limits.maxFileBytes / MIB) })));
         return false;
       }
       const split = filmBytes === null ? chunk.length : Math.max(0, Math.min(chunk.length, filmBytes - start));

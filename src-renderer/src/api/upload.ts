@@ -2,6 +2,7 @@ import type { InjectionKey } from 'vue';
 import type { ApiClient, FilePayload, ImportReport, Result } from '../../../src-shared/api';
 import { pairDroppedFiles, unpairedRejections, UPLOAD_PATH } from '../../../src-shared/api/upload';
 import { connectionError } from './client';
+import { said, say } from '../../../src-shared/api/text';
 
 /** A file the user dropped or picked: a browser File (a Blob with a name). */
 export type DroppedFile = Blob & { readonly name: string };
@@ -49,11 +50,11 @@ async function uploadOne(fetchFn: FetchLike, origin: string, film: DroppedFile, 
     // a File body is streamed from its file by the browser, never read into this page's memory
     response = await fetchFn(`${origin}${UPLOAD_PATH}?${query.toString()}`, { method: 'PUT', body: mask ? new Blob([film, mask]) : film, credentials: 'same-origin', cache: 'no-store' });
   } catch {
-    return { ok: false, code: 'io', reason: 'The upload was interrupted: the connection to the Pleura server was lost.' };
+    return { ok: false, code: 'io', ...said(say('upload.lost')) };
   }
   const body = (await response.json().catch(() => null)) as Result<ImportReport> | null;
   if (body && typeof body === 'object' && typeof body.ok === 'boolean') return { ...body, status: response.status };
-  return { ok: false, code: 'io', reason: `The Pleura server refused the upload (HTTP ${response.status}).`, status: response.status };
+  return { ok: false, code: 'io', ...said(say('upload.refusedHttp', { status: String(response.status) })), status: response.status };
 }
 
 /**
@@ -71,8 +72,9 @@ export function uploadImporter(origin: string, fetchFn: FetchLike = fetch): File
       const result = await uploadOne(fetchFn, origin, film, mask);
       if (result.ok) merge(report, result.value);
       else if (result.status === 403) return connectionError('restarted');
-      else if (result.code === 'no-project') return { ok: false, code: result.code, reason: result.reason };
-      else report.rejected.push({ path: film.name, reason: result.reason });
+      else if (result.code === 'no-project') return { ok: false, code: result.code, reason: result.reason, ...(result.text ? { text: result.text } : {}) };
+      // the server's sentence by key when it gave one: the page shows it in its language
+      else report.rejected.push({ path: film.name, reason: result.reason, ...(result.text ? { text: result.text } : {}) });
     }
     // a mask dropped without its film is never sent; the report says so, with why
     report.rejected.push(...unpairedRejections(unpaired));

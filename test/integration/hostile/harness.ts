@@ -239,7 +239,7 @@ export function uploadTarget(name: string, mask?: { name: string; bytes: number 
 /** What an upload got back: the status and the Result in the body (null when the body was not JSON). */
 export interface UploadAnswer {
   status: number;
-  result: { ok: boolean; value?: unknown; code?: string; reason?: string } | null;
+  result: { ok: boolean; value?: unknown; code?: string; reason?: string; text?: { key: string; params?: Record<string, unknown> } } | null;
 }
 
 /**

@@ -70,7 +70,7 @@ describe('uploads into a read-only project', () => {
     const target = maskBytes === undefined ? uploadTarget('film.png') : uploadTarget('film.png', { name: 'film_mask.png', bytes: maskBytes });
     const answer = await httpUpload(server, target, body());
     expect(answer.status).toBe(409);
-    expect(answer.result).toMatchObject({ ok: false, code: 'conflict', reason: expect.stringMatching(/read-only/) });
+    expect(answer.result).toMatchObject({ ok: false, code: 'conflict', reason: expect.stringMatching(/read-only/), text: { key: 'upload.readOnly' } });
     expect(uploadLeftovers(project)).toEqual([]);
     expect(listing(project)).toEqual(before);
     expect(store.listImages().map((image) => image.name)).toEqual(['first.png']);

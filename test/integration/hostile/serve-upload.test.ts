@@ -86,6 +86,8 @@ describe('uploads through serve mode', () => {
     const answer = await httpUpload(server, uploadTarget('huge.dcm'), { bytes: 600e6 });
     expect(answer.status).toBe(413);
     expect(answer.result?.reason).toMatch(/573 MiB, more than Pleura takes in one upload \(256 MiB\)/);
+    // by key beside the English: the served page shows it in its language
+    expect(answer.result?.text).toEqual({ key: 'upload.tooLarge', params: { name: 'huge.dcm', sizeMiB: 573, maxMiB: 256 } });
     if (process.env.PLEURA_PRINT_PEAKS) console.log(`declared 600 MB refused in ${Date.now() - started} ms`);
     await clean();
   });

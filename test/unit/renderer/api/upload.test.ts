@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { contractImporter, uploadImporter, type ImportProgress } from '../../../../src-renderer/src/api/upload';
 import { fakeApi, ok, record } from '../fake-api';
+import { showSaid } from '../../../../src-renderer/src/i18n/server';
 
 const file = (name: string, text = name) => new File([text], name);
 const report = (names: string[], rejected: string[] = []) => ({ imported: names.map((name) => record({ id: name, name })), duplicates: [], rejected: rejected.map((path) => ({ path, reason: 'Not an image.' })) });
@@ -36,7 +37,7 @@ describe('uploadImporter (serve mode)', () => {
 
   it('lists a film the server refuses (413, 429, a lost connection) as rejected and goes on', async () => {
     const { fetchFn } = fakeFetch((name) => {
-      if (name === 'huge.dcm') return { status: 413, body: { ok: false, code: 'unsupported', reason: 'huge.dcm is 600 MiB, more than Pleura takes in one upload (256 MiB).' } };
+      if (name === 'huge.dcm') return { status: 413, body: { ok: false, code: 'unsupported', reason: 'huge.dcm is 600 MiB, more than Pleura takes in one upload (256 MiB).', text: { key: 'upload.tooLarge', params: { name: 'huge.dcm', sizeMiB: 600, maxMiB: 256 } } } };
       if (name === 'busy.png') return { status: 429, body: 'not json' };
       if (name === 'lost.png') return new TypeError('Failed to fetch');
       return { status: 200, body: ok(report([name])) };
@@ -45,11 +46,13 @@ describe('uploadImporter (serve mode)', () => {
     expect(result.ok).toBe(true);
     const value = (result as { value: { imported: { name: string }[]; rejected: { path: string; reason: string }[] } }).value;
     expect(value.imported.map((image) => image.name)).toEqual(['fine.png']);
+    // each with its sentence by key (the server's, or the page's own), which the panel shows translated
     expect(value.rejected).toEqual([
-      { path: 'huge.dcm', reason: expect.stringMatching(/256 MiB/) },
-      { path: 'busy.png', reason: expect.stringMatching(/HTTP 429/) },
-      { path: 'lost.png', reason: expect.stringMatching(/connection to the Pleura server was lost/) },
+      { path: 'huge.dcm', reason: expect.stringMatching(/256 MiB/), text: { key: 'upload.tooLarge', params: { name: 'huge.dcm', sizeMiB: 600, maxMiB: 256 } } },
+      { path: 'busy.png', reason: expect.stringMatching(/HTTP 429/), text: { key: 'upload.refusedHttp', params: { status: '429' } } },
+      { path: 'lost.png', reason: expect.stringMatching(/connection to the Pleura server was lost/), text: { key: 'upload.lost' } },
     ]);
+    expect(showSaid(value.rejected[0], 'ru')).toBe('huge.dcm занимает 600 МиБ — больше, чем Pleura принимает за одну загрузку (256 МиБ).');
   });
 
   it('never sends a mask without its film, and reports it as rejected with its reason by key', async () => {
