@@ -8,7 +8,8 @@
  *
  * The token cookie authorises it like the WebSocket. The answer is a JSON {@link Result} of an
  * {@link ImportReport} (status 200), or a failed Result with an HTTP error status (400 malformed,
- * 403 no token, 409 no project open, 411 no length, 413 too large, 429 too many at once, 408 too slow).
+ * 403 no token, 409 no project open or open read-only, 411 no length, 413 too large, 429 too many at
+ * once, 408 too slow), its sentence by key beside the English (see ./text).
  * Electron has no upload: its renderer hands the bytes over IPC (`project.importFiles`).
  */
 
