@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { fixturePath } from '../helpers/paths';
 import { launchChromium, resultsDir, startServe, type ServeProcess } from './helpers';
-import { createProjectInUi, ensureRendererBuilt, errorToasts, stageBox } from './workstation-ui';
+import { createProjectInUi, cutTextWithoutTooltip, ensureRendererBuilt, errorToasts, iconButtonsWithoutTooltip, inOneRow, overflowing, stageBox } from './workstation-ui';
 
 // What a radiologist meets on the first day (issue #15), at a laptop's 1280x800, in English and Russian:
 // import asks about masks beside the films, a washed-out file window is passed over, orientation markers
@@ -19,6 +19,16 @@ async function shot(page: Page, name: string): Promise<void> {
 async function openByName(page: Page, name: string): Promise<void> {
   await page.locator(`[data-testid="queue-item"][data-image-name="${name}"]`).click();
   await page.getByTestId('image-overlay').waitFor({ timeout: 60_000 });
+}
+
+/** What a laptop screen must show in every language: bars in one row, nothing cut off the side panel, every icon and cut name with a tooltip. */
+async function layoutProblems(page: Page, side: string, bars: string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const bar of bars) if (!(await inOneRow(page, bar))) problems.push(`${bar} wraps`);
+  problems.push(...(await overflowing(page, side)).map((p) => `side panel: ${p}`));
+  problems.push(...(await iconButtonsWithoutTooltip(page)).map((b) => `no tooltip: ${b}`));
+  problems.push(...(await cutTextWithoutTooltip(page)).map((text) => `cut without tooltip: ${text}`));
+  return problems;
 }
 
 /** The element lies inside its container horizontally (nothing cut at the right edge). */
@@ -70,6 +80,7 @@ describe('first day at the workstation in Chromium (1280x800)', () => {
     // C15000/W30000 on this film would be washed out: the automatic window is used, and said so.
     await openByName(page, 'RG1_JLSN.dcm');
     await page.getByTestId('window-skipped').waitFor();
+    expect(await layoutProblems(page, '[data-testid="review-workspace"] .side', ['statusbar'])).toEqual([]);
     expect(await page.getByTestId('marker-left').textContent()).toBe('R');
     expect(await page.getByTestId('marker-right').textContent()).toBe('L');
     await shot(page, 'en-02-review-dicom');
@@ -86,6 +97,7 @@ describe('first day at the workstation in Chromium (1280x800)', () => {
     await page.getByTestId('tool-smart-brush').click();
     expect(await page.getByTestId('toolbar').boundingBox()).toEqual(toolbarBefore);
     expect(await stageBox(page)).toEqual(stageBefore);
+    expect(await layoutProblems(page, '[data-testid="annotate-workspace"] .side', ['toolbar', 'statusbar'])).toEqual([]);
     expect(await page.getByTestId('brush-size-label').textContent()).toMatch(/^(9|10)\.\d mm/);
     await page.keyboard.press('m');
     await page.mouse.move(stageBefore.x + stageBefore.width * 0.3, stageBefore.y + stageBefore.height * 0.5);
@@ -107,15 +119,23 @@ describe('first day at the workstation in Chromium (1280x800)', () => {
     await page.getByTestId('tab-review').click();
     await openByName(page, 'RG1_JLSN.dcm');
     expect(await fitsInside(page, '[data-testid="opacity-value"]', '[data-testid="review-workspace"] .side')).toBe(true);
+    expect(await layoutProblems(page, '[data-testid="review-workspace"] .side', ['statusbar'])).toEqual([]);
     await shot(page, 'ru-01-review');
     await page.getByTestId('tab-annotate').click();
     await page.getByTestId('annotate-workspace').waitFor();
     expect(await fitsInside(page, '[data-testid="opacity-value"]', '[data-testid="annotate-workspace"] .side')).toBe(true);
+    await page.getByTestId('tool-smart-brush').click();
+    expect(await layoutProblems(page, '[data-testid="annotate-workspace"] .side', ['toolbar', 'statusbar'])).toEqual([]);
     await shot(page, 'ru-02-annotate');
     await page.getByTestId('tab-train').click();
     expect(await page.locator('[data-testid="train-form"] input:invalid').count()).toBe(0);
+    expect(await layoutProblems(page, '[data-testid="train-workspace"]', [])).toEqual([]);
     await shot(page, 'ru-03-train');
     await page.getByTestId('tab-models').click();
+    await page.getByTestId('model-row').first().waitFor();
+    // metric sets in words, the rest of them in the tooltip
+    expect(await page.getByTestId('model-metrics').first().textContent()).toMatch(/валидация|тест|обучение/);
+    expect(await layoutProblems(page, '[data-testid="models-workspace"]', [])).toEqual([]);
     await shot(page, 'ru-04-models');
 
     expect(await errorToasts(page)).toEqual([]);

@@ -57,3 +57,44 @@ export async function stageBox(page: Page): Promise<{ x: number; y: number; widt
 export async function errorToasts(page: Page): Promise<string[]> {
   return page.locator('[data-testid="toast"][role="alert"]').allTextContents();
 }
+
+/**
+ * Buttons on screen whose text says nothing (an icon, a sign) and that have no tooltip (title): every
+ * such button must say what it does when the pointer rests on it.
+ */
+export async function iconButtonsWithoutTooltip(page: Page): Promise<string[]> {
+  return page.locator('button').evaluateAll((buttons) =>
+    buttons
+      .filter((b) => (b as HTMLElement).offsetParent !== null && !/\p{L}{2}/u.test(b.textContent ?? '') && !(b.getAttribute('title') ?? '').trim())
+      .map((b) => b.outerHTML.slice(0, 120)),
+  );
+}
+
+/** Text cut with an ellipsis on screen that no tooltip (title on it or around it) shows in full. */
+export async function cutTextWithoutTooltip(page: Page): Promise<string[]> {
+  return page.locator('body *').evaluateAll((elements) =>
+    elements
+      .filter((e) => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && !(e.closest('[title]')?.getAttribute('title') ?? '').trim() && !e.closest('.image-overlay'))
+      .map((e) => (e.textContent ?? '').slice(0, 80)),
+  );
+}
+
+/** Whether a bar's children sit in one row: none starts below the bottom of another. */
+export async function inOneRow(page: Page, testId: string): Promise<boolean> {
+  return page.getByTestId(testId).evaluate((bar) => {
+    const boxes = Array.from(bar.children).map((child) => child.getBoundingClientRect()).filter((box) => box.width > 0 && box.height > 0);
+    return boxes.every((a) => boxes.every((b) => a.top < b.bottom));
+  });
+}
+
+/** Elements inside `selector` that stick out of it horizontally (cut off at its right edge or scrolled). */
+export async function overflowing(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).first().evaluate((panel) => {
+    const right = panel.getBoundingClientRect().right;
+    const out = Array.from(panel.querySelectorAll('*')).filter((e) => {
+      const box = e.getBoundingClientRect();
+      return box.width > 0 && box.right > right + 1 && getComputedStyle(e).position !== 'fixed';
+    });
+    return [...(panel.scrollWidth > panel.clientWidth + 1 ? [`${panel.className}: scrollWidth ${panel.scrollWidth} > ${panel.clientWidth}`] : []), ...out.map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').slice(0, 40)}`)];
+  });
+}

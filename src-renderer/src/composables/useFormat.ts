@@ -21,6 +21,12 @@ export function useFormat() {
     return new Intl.NumberFormat(locale.value, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
   }
 
+  /** A share in percent as the language writes it: "45%" in English, "45 %" in Russian. `value` is 0..100. */
+  function percent(value: number | null | undefined): string {
+    if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+    return new Intl.NumberFormat(locale.value, { style: 'percent', maximumFractionDigits: 0 }).format(value / 100);
+  }
+
   /** "185.6 cm²", "40 px"; an em dash alone when the value is unknown. */
   function quantity(value: number | null | undefined, unit: Unit, decimals = 1): string {
     const text = number(value, decimals);
@@ -66,5 +72,5 @@ export function useFormat() {
     return showSaid(value, locale.value);
   }
 
-  return { number, quantity, duration, dateTime, date, spacingSource, said };
+  return { number, percent, quantity, duration, dateTime, date, spacingSource, said };
 }
