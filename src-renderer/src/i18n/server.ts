@@ -44,7 +44,11 @@ export function showSaid(said: Said | string | null | undefined, locale: string)
 }
 
 
+/** A failure kept to show later: its sentence, and for a serve-mode connection that failed, why (restarted / unreachable). */
+export type KeptFailure = Said & { connection?: string };
+
 /** The sentence of a failed call or event, to keep and show later. */
-export function saidOfFailure(failure: { reason: string; text?: ServerText }): Said {
-  return failure.text ? { reason: failure.reason, text: failure.text } : { reason: failure.reason };
+export function saidOfFailure(failure: { reason: string; text?: ServerText; details?: Record<string, unknown> }): KeptFailure {
+  const connection = typeof failure.details?.connection === 'string' ? failure.details.connection : undefined;
+  return { reason: failure.reason, ...(failure.text ? { text: failure.text } : {}), ...(connection ? { connection } : {}) };
 }

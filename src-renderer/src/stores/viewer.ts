@@ -5,8 +5,7 @@ import { contentWindow, displayWindow, minMaxWindow, type DisplayWindow } from '
 import { useApi } from './api';
 import { useMessagesStore } from './messages';
 import { markOpen, openMarks } from '../editor/open-timing';
-import type { Said } from '../../../src-shared/api/text';
-import { saidOfFailure } from '../i18n/server';
+import { saidOfFailure, type KeptFailure } from '../i18n/server';
 
 export type { DisplayWindow };
 
@@ -43,7 +42,7 @@ export const useViewerStore = defineStore('viewer', () => {
   const invert = ref(false);
   /** Patient/date, orientation markers and scale bar over the film (key I). */
   const showInfo = ref(true);
-  const loadError = ref<Said | null>(null);
+  const loadError = ref<KeptFailure | null>(null);
   const presets = computed(() => windowPresets(meta.value, pixels.value));
   /** The file's own first window when it was passed over for not fitting the pixel values (still in presets). */
   const skippedFileWindow = shallowRef<WindowPreset | null>(null);
