@@ -17,9 +17,9 @@ export interface ServeProcess {
  * Starts `pleura serve` as a separate process (as a user would) with its own data folder, and waits
  * for the URL it prints. The renderer must already be built (npm run test:e2e builds it).
  */
-export async function startServe(options: { dataDir?: string; project?: string; env?: Record<string, string> } = {}): Promise<ServeProcess> {
+export async function startServe(options: { dataDir?: string; project?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pleura-e2e-data-'));
-  const args = [join(repoRoot, 'bin', 'pleura.mjs'), 'serve', '--json', '--no-build', ...(options.project ? ['--project', options.project] : [])];
+  const args = [join(repoRoot, 'bin', 'pleura.mjs'), 'serve', '--json', '--no-build', ...(options.project ? ['--project', options.project] : []), ...(options.port ? ['--port', String(options.port)] : [])];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, PLEURA_DATA_DIR: dataDir, ...options.env },

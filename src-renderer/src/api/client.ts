@@ -25,8 +25,11 @@ export function clientFromCall(
   return client as unknown as ApiClient;
 }
 
-/** Why the serve-mode connection failed: the server answers but refuses this page's token (it was restarted with a new one), or it does not answer. */
-export type ConnectionFailure = 'restarted' | 'unreachable';
+/**
+ * Why the serve-mode connection failed: the server answers but refuses this page's token (it was
+ * restarted with a new one), it does not answer, or the open connection dropped under a call.
+ */
+export type ConnectionFailure = 'restarted' | 'unreachable' | 'lost';
 
 /**
  * Tells a restarted server from an unreachable one: the page's own URL (with its token) is fetched; a
@@ -44,6 +47,7 @@ export async function diagnoseConnection(pageUrl: string, fetchFn: (url: string,
 const connectionReasons: Record<ConnectionFailure, string> = {
   restarted: 'The Pleura server was restarted: this page\'s access token is no longer valid. Open the new address that `pleura serve` printed.',
   unreachable: 'Cannot reach the Pleura server. Is `pleura serve` still running?',
+  lost: 'The connection to the Pleura server was lost.',
 };
 
 /** A failed call for a connection that could not be made, with the diagnosis in `details.connection`. */
@@ -80,7 +84,7 @@ export function createWebSocketClient(url: string): ApiClient {
       ws.onclose = () => {
         socket = null;
         for (const [id, settle] of pending) {
-          settle({ ok: false, code: 'io', reason: 'The connection to the Pleura server was lost.' });
+          settle(connectionError('lost'));
           pending.delete(id);
         }
       };

@@ -41,10 +41,18 @@ export const useMessagesStore = defineStore('messages', () => {
     return id;
   }
 
-  /** Shows a failed call: `key` says what was attempted, the error's reason says why it failed. */
+  /**
+   * Shows a failed call: `key` says what was attempted, the error's reason says why it failed. A lost
+   * serve-mode connection is one fact however many calls it failed: one toast saying what happened to
+   * the server (restarted, not answering, dropped), the latest replacing the earlier ones.
+   */
   function failure(key: string, error: SerializedError, options: { retry?: () => void } = {}): number {
     const connection = error.details?.connection;
-    return push('error', key, { reason: error.reason, code: typeof connection === 'string' ? `connection-${connection}` : error.code }, { ...options, ...(error.text ? { texts: { reason: error.text } } : {}) });
+    if (typeof connection === 'string') {
+      messages.value = messages.value.filter((m) => !m.key.startsWith('errors.connection-'));
+      return push('error', `errors.connection-${connection}`, {}, options);
+    }
+    return push('error', key, { reason: error.reason, code: error.code }, { ...options, ...(error.text ? { texts: { reason: error.text } } : {}) });
   }
 
   function dismiss(id: number): void {

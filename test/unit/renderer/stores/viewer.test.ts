@@ -55,7 +55,18 @@ describe('a lost serve-mode connection', () => {
     const pinia = installStores(fakeApi().api);
     useMessagesStore().failure('errors.imageLoad', { code: 'io', reason: 'The Pleura server was restarted.', details: { connection: 'restarted' } });
     const wrapper = mount(ToastList, { global: { plugins: [pinia, createPleuraI18n({ locale: 'ru' })] } });
-    expect(wrapper.text()).toContain('сервер Pleura перезапущен');
+    expect(wrapper.text()).toContain('Сервер Pleura перезапущен');
     expect(wrapper.text()).not.toContain('ошибка чтения');
+    // wholly Russian: the English sentence is not kept beside it
+    expect(wrapper.text()).not.toMatch(/restarted/);
+  });
+
+  it('is one toast however many calls it failed, the latest state replacing the earlier', () => {
+    installStores(fakeApi().api);
+    const messages = useMessagesStore();
+    messages.failure('errors.predict', { code: 'io', reason: 'lost', details: { connection: 'lost' } });
+    messages.failure('errors.imageLoad', { code: 'io', reason: 'restarted', details: { connection: 'restarted' } });
+    messages.failure('errors.loadMask', { code: 'io', reason: 'restarted', details: { connection: 'restarted' } });
+    expect(messages.messages.map((m) => m.key)).toEqual(['errors.connection-restarted']);
   });
 });
