@@ -18,6 +18,7 @@ export const serverMessages = {
   'dicom.encapsulatedNative': "\"{name}\" declares an uncompressed transfer syntax but its pixel data is encapsulated (compressed).",
   'dicom.floatPixels': "\"{name}\" holds floating-point pixel data, which projection X-ray viewers do not use; Pleura cannot open it.",
   'dicom.frameNotLocated': "\"{name}\": frame {frame} cannot be located in the compressed pixel data ({detail}).",
+  'dicom.jpegLosslessUnsupported': "\"{name}\": {detail}; Pleura decodes lossless JPEG as DICOM uses it.",
   'dicom.noCodestream': "\"{name}\": the {syntaxName} pixel data has no valid codestream header.",
   'dicom.noFragments': "\"{name}\" declares a compressed transfer syntax but its pixel data holds no compressed fragments.",
   'dicom.noFrame': "\"{name}\" has {frames} frame(s); frame {frame} does not exist (frames count from 0).",

@@ -15,9 +15,10 @@ const films = readdirSync(fixturePath('xray')).filter((name) => name.endsWith('.
 
 /** The largest alpha of the film layer (the stage's first canvas), sampled: 0 when nothing is drawn. */
 async function filmDrawn(stage: Locator): Promise<number> {
+  type Canvas2d = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
   return stage.locator('canvas').first().evaluate((canvas) => {
-    const c = canvas as HTMLCanvasElement;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const c = canvas as unknown as Canvas2d;
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let max = 0;
     for (let i = 3; i < data.length; i += 4 * 31) max = Math.max(max, data[i]);
     return max;

@@ -58,14 +58,32 @@ export async function errorToasts(page: Page): Promise<string[]> {
   return page.locator('[data-testid="toast"][role="alert"]').allTextContents();
 }
 
+/** The little of the DOM the page functions below use (the node-side typecheck has no DOM types). */
+interface PageBox { top: number; bottom: number; right: number; width: number; height: number }
+interface PageElement {
+  tagName: string;
+  className: string;
+  textContent: string | null;
+  outerHTML: string;
+  offsetParent: unknown;
+  scrollWidth: number;
+  clientWidth: number;
+  children: ArrayLike<PageElement>;
+  getAttribute(name: string): string | null;
+  closest(selector: string): PageElement | null;
+  getBoundingClientRect(): PageBox;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+}
+interface PageWindow { getComputedStyle(element: PageElement): { textOverflow: string; visibility: string; position: string } }
+
 /**
  * Buttons on screen whose text says nothing (an icon, a sign) and that have no tooltip (title): every
  * such button must say what it does when the pointer rests on it.
  */
 export async function iconButtonsWithoutTooltip(page: Page): Promise<string[]> {
   return page.locator('button').evaluateAll((buttons) =>
-    buttons
-      .filter((b) => (b as HTMLElement).offsetParent !== null && !/\p{L}{2}/u.test(b.textContent ?? '') && !(b.getAttribute('title') ?? '').trim())
+    (buttons as unknown as PageElement[])
+      .filter((b) => b.offsetParent !== null && !/\p{L}{2}/u.test(b.textContent ?? '') && !(b.getAttribute('title') ?? '').trim())
       .map((b) => b.outerHTML.slice(0, 120)),
   );
 }
@@ -73,8 +91,8 @@ export async function iconButtonsWithoutTooltip(page: Page): Promise<string[]> {
 /** Text cut with an ellipsis on screen that no tooltip (title on it or around it) shows in full. */
 export async function cutTextWithoutTooltip(page: Page): Promise<string[]> {
   return page.locator('body *').evaluateAll((elements) =>
-    elements
-      .filter((e) => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && !(e.closest('[title]')?.getAttribute('title') ?? '').trim() && !e.closest('.image-overlay'))
+    (elements as unknown as PageElement[])
+      .filter((e) => (globalThis as unknown as PageWindow).getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && !(e.closest('[title]')?.getAttribute('title') ?? '').trim() && !e.closest('.image-overlay'))
       .map((e) => (e.textContent ?? '').slice(0, 80)),
   );
 }
@@ -82,18 +100,19 @@ export async function cutTextWithoutTooltip(page: Page): Promise<string[]> {
 /** Whether a bar's children sit in one row: none starts below the bottom of another. */
 export async function inOneRow(page: Page, testId: string): Promise<boolean> {
   return page.getByTestId(testId).evaluate((bar) => {
-    const boxes = Array.from(bar.children).map((child) => child.getBoundingClientRect()).filter((box) => box.width > 0 && box.height > 0);
+    const boxes = Array.from((bar as unknown as PageElement).children).map((child) => child.getBoundingClientRect()).filter((box) => box.width > 0 && box.height > 0);
     return boxes.every((a) => boxes.every((b) => a.top < b.bottom));
   });
 }
 
 /** Elements inside `selector` that stick out of it horizontally (cut off at its right edge or scrolled). */
 export async function overflowing(page: Page, selector: string): Promise<string[]> {
-  return page.locator(selector).first().evaluate((panel) => {
+  return page.locator(selector).first().evaluate((element) => {
+    const panel = element as unknown as PageElement;
     const right = panel.getBoundingClientRect().right;
     const out = Array.from(panel.querySelectorAll('*')).filter((e) => {
       const box = e.getBoundingClientRect();
-      return box.width > 0 && box.right > right + 1 && getComputedStyle(e).position !== 'fixed';
+      return box.width > 0 && box.right > right + 1 && (globalThis as unknown as PageWindow).getComputedStyle(e).position !== 'fixed';
     });
     return [...(panel.scrollWidth > panel.clientWidth + 1 ? [`${panel.className}: scrollWidth ${panel.scrollWidth} > ${panel.clientWidth}`] : []), ...out.map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').slice(0, 40)}`)];
   });

@@ -120,7 +120,7 @@ function decodeJpegLossless(encoded: Uint8Array, module: PixelModule, context: {
   try {
     frame = decodeLosslessCodestream(encoded, { widthPx: module.columns, heightPx: module.rows, components: module.samplesPerPixel });
   } catch (error) {
-    if (error instanceof JpegLosslessUnsupported) throw new PleuraError('unsupported', `"${context.name}": ${error.message}; Pleura decodes lossless JPEG as DICOM uses it.`);
+    if (error instanceof JpegLosslessUnsupported) throw new PleuraError('unsupported', say('dicom.jpegLosslessUnsupported', { name: context.name, detail: error.message }));
     throw error;
   }
   const wide = frame.precision > 8 || module.bitsAllocated > 8;
