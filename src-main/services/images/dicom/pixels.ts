@@ -107,37 +107,98 @@ export function storedValuesAndRange(frame: FrameSamples, module: Pick<PixelModu
  * that V8 compiles monomorphic loads and stores (the generic loop sees every sample array type).
  */
 function maskWords16(samples: Uint16Array, out: Uint16Array, shift: number, mask: number): { min: number; max: number } {
-  let min = 65535;
-  let max = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const value = (samples[i] >>> shift) & mask;
-    out[i] = value;
-    if (value < min) min = value;
-    if (value > max) max = value;
+  let min0 = 65535;
+  let max0 = 0;
+  let min1 = 65535;
+  let max1 = 0;
+  const n = samples.length & ~1;
+  // two independent min/max pairs (see wordRange16)
+  for (let i = 0; i < n; i += 2) {
+    const a = (samples[i] >>> shift) & mask;
+    const b = (samples[i + 1] >>> shift) & mask;
+    out[i] = a;
+    out[i + 1] = b;
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+    if (b < min1) min1 = b;
+    if (b > max1) max1 = b;
   }
-  return { min, max };
+  if (n < samples.length) {
+    const a = (samples[n] >>> shift) & mask;
+    out[n] = a;
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+  }
+  return { min: Math.min(min0, min1), max: Math.max(max0, max1) };
 }
 
+/**
+ * Min and max of 16-bit words with four independent min/max pairs (pixel i into pair i % 4): one pair
+ * makes every compare wait on the one before; four let the CPU overlap them (measured ~2x faster).
+ */
 function wordRange16(samples: Uint16Array): { min: number; max: number } {
-  let min = 65535;
-  let max = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const value = samples[i];
-    if (value < min) min = value;
-    if (value > max) max = value;
+  let min0 = 65535;
+  let max0 = 0;
+  let min1 = 65535;
+  let max1 = 0;
+  let min2 = 65535;
+  let max2 = 0;
+  let min3 = 65535;
+  let max3 = 0;
+  const n = samples.length & ~3;
+  for (let i = 0; i < n; i += 4) {
+    const a = samples[i];
+    const b = samples[i + 1];
+    const c = samples[i + 2];
+    const d = samples[i + 3];
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+    if (b < min1) min1 = b;
+    if (b > max1) max1 = b;
+    if (c < min2) min2 = c;
+    if (c > max2) max2 = c;
+    if (d < min3) min3 = d;
+    if (d > max3) max3 = d;
   }
-  return { min, max };
+  for (let i = n; i < samples.length; i++) {
+    const a = samples[i];
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+  }
+  return { min: Math.min(min0, min1, min2, min3), max: Math.max(max0, max1, max2, max3) };
 }
 
+/** {@link wordRange16} for bytes. */
 function byteRange(samples: Uint8Array): { min: number; max: number } {
-  let min = 255;
-  let max = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const value = samples[i];
-    if (value < min) min = value;
-    if (value > max) max = value;
+  let min0 = 255;
+  let max0 = 0;
+  let min1 = 255;
+  let max1 = 0;
+  let min2 = 255;
+  let max2 = 0;
+  let min3 = 255;
+  let max3 = 0;
+  const n = samples.length & ~3;
+  for (let i = 0; i < n; i += 4) {
+    const a = samples[i];
+    const b = samples[i + 1];
+    const c = samples[i + 2];
+    const d = samples[i + 3];
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+    if (b < min1) min1 = b;
+    if (b > max1) max1 = b;
+    if (c < min2) min2 = c;
+    if (c > max2) max2 = c;
+    if (d < min3) min3 = d;
+    if (d > max3) max3 = d;
   }
-  return { min, max };
+  for (let i = n; i < samples.length; i++) {
+    const a = samples[i];
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+  }
+  return { min: Math.min(min0, min1, min2, min3), max: Math.max(max0, max1, max2, max3) };
 }
 
 function maskWords(samples: Samples, out: Samples, shift: number, mask: number): { min: number; max: number } {

@@ -96,3 +96,24 @@ describe('modalityPixels', () => {
     expect(Array.from(ranged.data)).toEqual([20, 20, 20, 30]);
   });
 });
+
+describe('ranges found in the stored-value pass, wherever the extremes sit', () => {
+  // the range loops keep several min/max pairs (pixel i into pair i % 4 or i % 2) and a scalar tail
+  const cases = Array.from({ length: 9 }, (_, length) => length + 1).flatMap((length) =>
+    Array.from({ length }, (_, at) => [length, at] as const));
+  it.each(cases)('length %i, extremes at %i', (length, at) => {
+    const words = Array.from({ length }, () => 500);
+    words[at] = 4000;
+    words[(at + 1) % length] = length > 1 ? 3 : 4000;
+    const expected = { min: Math.min(...words), max: Math.max(...words) };
+    // 12 of 16 bits, nothing above: read-only pass
+    expect(storedValuesAndRange({ samples: Uint16Array.from(words), native: true, planar: false }, base).range).toEqual(expected);
+    // overlay bits above bit 11: the masking pass
+    expect(storedValuesAndRange({ samples: Uint16Array.from(words, (w) => w | 0xf000), native: true, planar: false }, base).range).toEqual(expected);
+    // 16-bit codec output
+    expect(storedValuesAndRange({ samples: Uint16Array.from(words), native: false, planar: false }, base).range).toEqual(expected);
+    // 8-bit codec output
+    const bytes = words.map((w) => w >> 4);
+    expect(storedValuesAndRange({ samples: Uint8Array.from(bytes), native: false, planar: false }, { ...base, bitsAllocated: 8, bitsStored: 8, highBit: 7 }).range).toEqual({ min: Math.min(...bytes), max: Math.max(...bytes) });
+  });
+});
