@@ -337,9 +337,16 @@ function decodeRowsOneComponent(state: BitState, table: HuffmanTable, out: Uint1
   let row = 0;
   for (; row < rows; row++) {
     let o = offset + (firstRow + row) * width * stride;
-    let left = 0;
+    const simple = predictor === 1 || row === 0;
+    let left = row === 0 ? initial : aboveFirst;
     for (let x = 0; x < width; x++) {
       if (bits < 16) {
+        // two plain bytes at once (the usual case); 0xFF, the end or a marker go byte by byte below
+        if (position + 1 < end && data[position] !== 0xff && data[position + 1] !== 0xff) {
+          buffer = (buffer << 16) | (data[position] << 8) | data[position + 1];
+          position += 2;
+          bits += 16;
+        }
         while (bits <= 24) {
           let byte = 0;
           if (position < end) {
@@ -396,11 +403,9 @@ function decodeRowsOneComponent(state: BitState, table: HuffmanTable, out: Uint1
           diff = extend((buffer >>> bits) & ((1 << size) - 1), size);
         }
       }
-      let prediction: number;
-      if (x === 0) prediction = row === 0 ? initial : aboveFirst;
-      else if (predictor === 1 || row === 0) prediction = left;
-      else prediction = predict(predictor, left, above[x], above[x - 1]);
-      const value = (prediction + diff) & 0xffff;
+      let value: number;
+      if (simple) value = (left + diff) & 0xffff;
+      else value = ((x === 0 ? aboveFirst : predict(predictor, left, above[x], above[x - 1])) + diff) & 0xffff;
       if (x === 0) aboveFirst = value;
       if (value < min) min = value;
       if (value > max) max = value;
