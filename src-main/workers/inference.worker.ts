@@ -35,7 +35,7 @@ async function handle(request: InferenceRequest): Promise<{ value: unknown; tran
     case 'predict': {
       const model = models.get(request.key);
       if (!model) throw new PleuraError('not-found', say('inference.modelNotLoaded', { key: request.key }));
-      const prediction = await predictPixels(model, request.pixels, request.meta, { tta: request.tta });
+      const prediction = await predictPixels(model, request.pixels, request.meta, { tta: request.tta, maskSize: request.maskSize });
       return { value: prediction, transfer: [prediction.mask.data.buffer as ArrayBuffer, prediction.uncertainty.data.buffer as ArrayBuffer] };
     }
     case 'dispose': {

@@ -78,10 +78,20 @@ export interface Thumbnail {
   data: Uint8Array;
 }
 
+/** The preview size the viewer asks for (`images.preview`); the inference service predicts from the same one. */
+export const PREVIEW_MAX_SIDE_PX = 1024;
+
 /** Image decoding and metadata. */
 export interface ImagesApi {
   meta(imageId: string): Promise<ImageMeta>;
   pixels(imageId: string, options: { frame?: number }): Promise<ImagePixels>;
+  /**
+   * The first frame at a reduced size, for the viewer's first paint: longer side at most `maxSidePx`. A
+   * JPEG 2000 film is decoded at a lower resolution level (a fraction of its full decode's time, and
+   * before it), any other film area-averaged from its full decode; a film small enough is given as it is.
+   * Modality values like `pixels`' (min and max those of the preview); the film's own size is in `meta`.
+   */
+  preview(imageId: string, options: { maxSidePx: number }): Promise<ImagePixels>;
   /** Sets a user spacing (mm/pixel) for an image that has none (raster images). */
   setSpacing(imageId: string, spacingMm: number | null): Promise<ImageMeta>;
   /** A thumbnail of the first frame, longer side at most `maxSidePx` (16..256); never larger than the film. */
@@ -91,6 +101,7 @@ export interface ImagesApi {
 export const imagesSchemas = {
   meta: z.tuple([z.string().min(1)]),
   pixels: z.tuple([z.string().min(1), z.object({ frame: z.number().int().nonnegative().optional() })]),
+  preview: z.tuple([z.string().min(1), z.object({ maxSidePx: z.number().int().min(64).max(4096) })]),
   setSpacing: z.tuple([z.string().min(1), z.number().positive().max(10).nullable()]),
   thumbnail: z.tuple([z.string().min(1), z.object({ maxSidePx: z.number().int().min(16).max(256) })]),
 };

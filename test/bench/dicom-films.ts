@@ -1,16 +1,21 @@
-// Large DICOM films for the benchmarks, made at bench time from one real CR (the 2048x2500 12-bit
-// Kakadu sample in test/fixtures/dicom, decoded by Pleura): JPEG lossless SV1 through dcmtk's dcmcjpeg,
+// Large DICOM films for the benchmarks, 2048x2500 (2500 rows) 12-bit, made at bench time from a real CR
+// in test/fixtures/dicom, decoded by Pleura: the chest (default) is 966_fixed's PA chest (2000x2128,
+// 12-bit MONOCHROME1) resampled (Lanczos, 1.02x across, 1.17x down) to the size; the hand is the Kakadu
+// sample as it is (a real 2048x2500 acquisition, but with no lung for the model to find). JPEG lossless SV1 through dcmtk's dcmcjpeg,
 // JPEG 2000 lossless through OpenJPEG's opj_compress (its defaults: 5 decomposition levels, no tiles),
 // each copy with its own study, series and instance UIDs (so no two are the same file).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
+import sharp from 'sharp';
 import { decodeImage } from '../../src-main/services/images/decode';
 import { readDicom, writeDicom, type Dataset } from '../../src-main/services/export/dicom-io';
 import { fixturePath } from '../helpers/paths';
 
-const sourceFilm = 'NM_Kakadu44_SOTmarkerincons.dcm';
+export type SourceFilm = 'chest' | 'hand';
+const sourceFiles: Record<SourceFilm, string> = { chest: '966_fixed.dcm', hand: 'NM_Kakadu44_SOTmarkerincons.dcm' };
+const size = { widthPx: 2048, heightPx: 2500 };
 
 export interface Syntax {
   key: 'jpeg-lossless' | 'jpeg2000';
@@ -23,20 +28,46 @@ export const syntaxes: Syntax[] = [
 
 const newUid = () => dcmjs.data.DicomMetaDictionary.uid() as string;
 
-/** The source CR as an uncompressed dataset with new UIDs, its pixels as 16-bit words. */
-export async function sourceDataset(): Promise<{ dataset: Dataset; pixels: Uint16Array; widthPx: number; heightPx: number }> {
-  const bytes = new Uint8Array(readFileSync(fixturePath('dicom', sourceFilm)));
-  const decoded = await decodeImage(bytes, { name: sourceFilm });
-  const pixels = Uint16Array.from(decoded.pixels.data);
+export interface SourceDataset {
+  dataset: Dataset;
+  pixels: Uint16Array;
+  widthPx: number;
+  heightPx: number;
+}
+
+/** The source CR at 2048x2500, 12 bits, as an uncompressed dataset, its pixels as 16-bit words. */
+export async function sourceDataset(film: SourceFilm = 'chest'): Promise<SourceDataset> {
+  const file = sourceFiles[film];
+  const bytes = new Uint8Array(readFileSync(fixturePath('dicom', file)));
+  const decoded = await decodeImage(bytes, { name: file });
+  let pixels = Uint16Array.from(decoded.pixels.data);
+  const shift = Math.max(0, 12 - decoded.meta.bitsStored);
+  const scale = { x: size.widthPx / decoded.pixels.widthPx, y: size.heightPx / decoded.pixels.heightPx };
+  if (scale.x !== 1 || scale.y !== 1) {
+    // a Uint16Array (not a Buffer) tells sharp the raw samples are 16-bit
+    const raw = Uint16Array.from(pixels, (v) => v << shift);
+    const resized = await sharp(raw, { raw: { width: decoded.pixels.widthPx, height: decoded.pixels.heightPx, channels: 1, premultiplied: false } })
+      .toColourspace('grey16').resize(size.widthPx, size.heightPx, { fit: 'fill', kernel: 'lanczos3' }).raw({ depth: 'ushort' }).toBuffer();
+    pixels = Uint16Array.from(new Uint16Array(resized.buffer, resized.byteOffset, size.widthPx * size.heightPx), (v) => Math.min(4095, v));
+  }
   // dcmjs's validation logger says "Invalid vr type xs - using US" for each "US or SS" attribute it
   // reads or writes: right for these films (pixel representation 0), and noise in the bench's output.
   (dcmjs.log as unknown as { getLogger(name: string): { setLevel(level: string): void } }).getLogger('validation.dcmjs').setLevel('silent');
-  const dataset = readDicom(bytes);
-  return { dataset, pixels, widthPx: decoded.pixels.widthPx, heightPx: decoded.pixels.heightPx };
+  const original = readDicom(bytes);
+  // The attributes a projection film's display needs, nothing else (the samples carry odd values, such
+  // as 966_fixed's study date, that a DICOM writer refuses).
+  const kept = ['SOPClassUID', 'Modality', 'PatientID', 'PatientSex', 'BodyPartExamined', 'ViewPosition', 'PhotometricInterpretation', 'RescaleSlope', 'RescaleIntercept', 'RescaleType',
+    ...(shift > 0 ? [] : ['WindowCenter', 'WindowWidth', 'VOILUTFunction'])]; // a source of fewer bits: its windows no longer fit
+  const spacing = (name: string) => (Array.isArray(original[name]) ? { [name]: [(original[name] as number[])[0] / scale.y, (original[name] as number[])[1] / scale.x] } : {});
+  const dataset: Dataset = {
+    ...Object.fromEntries(kept.filter((key) => original[key] !== undefined).map((key) => [key, original[key]])),
+    Rows: size.heightPx, Columns: size.widthPx, ...spacing('PixelSpacing'), ...spacing('ImagerPixelSpacing'),
+  };
+  return { dataset, pixels, ...size };
 }
 
 /** Writes `count` copies of the film in one syntax, each with its own study/series/instance UIDs. */
-export function writeFilms(dir: string, syntax: Syntax, source: Awaited<ReturnType<typeof sourceDataset>>, count: number): string[] {
+export function writeFilms(dir: string, syntax: Syntax, source: SourceDataset, count: number): string[] {
   const files: string[] = [];
   // The J2K codestream is the same for every copy (only the header's UIDs differ), so it is encoded once.
   let j2k: Uint8Array | null = null;

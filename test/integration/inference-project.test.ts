@@ -11,6 +11,9 @@ import { createInferenceHandlers } from '../../src-main/services/inference/handl
 import type { JobEvent } from '../../src-shared/jobs/events';
 import { fixturePath } from '../helpers/paths';
 import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
+import { decodeImage } from '../../src-main/services/images/decode';
+import { confusion, dice } from '../../src-shared/metrics/overlap';
 
 const stems = ['CHNCXR_0005_0', 'CHNCXR_0010_0', 'COVIDGB_pneumocystis-pneumonia-1', 'COVIDGB_ARDSSevere'];
 const modelDir = fixturePath('models', 'tiny-lungs');
@@ -124,5 +127,18 @@ describe('inference on a project', () => {
     expect(store.listRevisions(id).map((r) => r.id)).toEqual([a.revision.id]);
     await expect(inference.predictImage(id, { modelId: modelDir, tta: false, unpredictedOnly: true })).rejects.toMatchObject({ code: 'conflict' });
     expect(store.listRevisions(id)).toHaveLength(1);
+  });
+
+  it('predicts a JPEG 2000 film from its reduced-resolution preview: the mask at the film\'s size, as from the full decode', async () => {
+    const store = getSession(ctx).require();
+    const report = await importPaths(store, [fixturePath('dicom', '966_fixed.dcm')], { copy: true });
+    const id = report.imported[0].id;
+    const result = await inference.predictImage(id, { modelId: modelDir, tta: false });
+    const mask = (await store.loadRevision(id))!.mask;
+    expect([mask.widthPx, mask.heightPx]).toEqual([2000, 2128]);
+    const film = await decodeImage(new Uint8Array(await readFile(fixturePath('dicom', '966_fixed.dcm'))), { name: '966_fixed.dcm' });
+    const fromFull = await inference.predictPixels(film.pixels, film.meta, { model: modelDir, tta: false });
+    expect(result.areas.totalPx).toBeGreaterThan(0);
+    expect(dice(confusion(mask.data, fromFull.mask.data))).toBeGreaterThan(0.97);
   });
 });

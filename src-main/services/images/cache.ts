@@ -27,6 +27,11 @@ export class PromiseLru<V> {
     return created;
   }
 
+  /** Whether `key` is cached (settled or still running). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** Forgets every key for which `match` is true. */
   delete(match: (key: string) => boolean): void {
     for (const key of [...this.entries.keys()]) if (match(key)) this.entries.delete(key);

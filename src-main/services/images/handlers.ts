@@ -5,10 +5,12 @@ import { say } from '../../../src-shared/api/text';
 import { userSpacing } from '../../../src-shared/imaging/spacing';
 import { service, type AppContext } from '../context';
 import { PromiseLru } from './cache';
-import { decodeImage, type DecodedImage } from './decode';
+import { decodeImage, readImageMeta, sniffImageKind, type DecodedImage } from './decode';
+import { decodeDicomReduced } from './dicom/reduced';
+import { downsamplePixels } from './preview';
 import { IMAGE_SOURCE_KEY, type ImageSource } from './source';
 import { makeThumbnail, SerialQueue } from './thumbnail';
-import type { Thumbnail } from '../../../src-shared/api/images';
+import type { ImagePixels, Thumbnail } from '../../../src-shared/api/images';
 
 /** Decoded images kept in memory: a 3k x 3k 16-bit frame is ~18 MB, so a handful is cheap. */
 const CACHED_IMAGES = 4;
@@ -36,6 +38,48 @@ async function decoded(ctx: AppContext, imageId: string, frame: number): Promise
     const { bytes, name } = await source.readImageBytes(imageId);
     return decodeImage(bytes, { name, frame });
   });
+}
+
+/** First-paint previews (at most a few MB each) of the films opened last. */
+const CACHED_PREVIEWS = 8;
+
+/** A film's preview; `reduced` when it came from a reduced-resolution decode (no full decode was needed). */
+export interface FilmPreview {
+  pixels: ImagePixels;
+  reduced: boolean;
+}
+
+/**
+ * A film's preview, the same for a film whatever was decoded before: a JPEG 2000 film's reduced
+ * resolution level, or the full decode area-averaged (see the contract's `images.preview`).
+ */
+export function filmPreview(ctx: AppContext, imageId: string, maxSidePx: number): Promise<FilmPreview> {
+  const source = imageSource(ctx);
+  const caches = service(ctx, 'images.previews', () => new WeakMap<ImageSource, PromiseLru<FilmPreview>>());
+  let cache = caches.get(source);
+  if (!cache) {
+    cache = new PromiseLru<FilmPreview>(CACHED_PREVIEWS);
+    caches.set(source, cache);
+  }
+  return cache.get(`${imageId}@${maxSidePx}`, async () => {
+    const { bytes, name } = await source.readImageBytes(imageId);
+    const reduced = sniffImageKind(bytes, name) === 'dicom' ? await decodeDicomReduced(bytes, name, maxSidePx) : null;
+    if (reduced) return { pixels: reduced.pixels, reduced: true };
+    return { pixels: downsamplePixels((await decoded(ctx, imageId, 0)).pixels, maxSidePx), reduced: false };
+  });
+}
+
+/**
+ * Metadata without waiting for the pixels: a DICOM film's header is parsed apart (the same attributes
+ * the decode reports), so the viewer can lay out a film while it decodes; a raster image is decoded.
+ */
+async function metaOf(ctx: AppContext, imageId: string): Promise<Omit<ImageMeta, 'imageId'>> {
+  const source = imageSource(ctx);
+  if (!decodedCache(ctx, source).has(`${imageId}#0`)) {
+    const { bytes, name } = await source.readImageBytes(imageId);
+    if (sniffImageKind(bytes, name) === 'dicom') return readImageMeta(bytes, { name });
+  }
+  return (await decoded(ctx, imageId, 0)).meta;
 }
 
 /** Thumbnails are small (a 96 px one is 9 KB), so a whole queue's worth is kept. */
@@ -74,11 +118,13 @@ async function withUserSpacing(source: ImageSource, imageId: string, meta: Omit<
 export function createImagesHandlers(ctx: AppContext): Api['images'] {
   return {
     async meta(imageId) {
-      const image = await decoded(ctx, imageId, 0);
-      return withUserSpacing(imageSource(ctx), imageId, image.meta);
+      return withUserSpacing(imageSource(ctx), imageId, await metaOf(ctx, imageId));
     },
     async pixels(imageId, options) {
       return (await decoded(ctx, imageId, options.frame ?? 0)).pixels;
+    },
+    async preview(imageId, options) {
+      return (await filmPreview(ctx, imageId, options.maxSidePx)).pixels;
     },
     async setSpacing(imageId, spacingMm) {
       const source = imageSource(ctx);

@@ -99,9 +99,9 @@ export class InferenceHost {
    * Predicts one image with a model (loaded first if needed). The pixels' buffer is copied to the
    * worker, so callers may keep using it (the decoded-image cache does).
    */
-  async predict(model: ModelToLoad, pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { tta: boolean }): Promise<WorkerPrediction> {
+  async predict(model: ModelToLoad, pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { tta: boolean; maskSize?: { widthPx: number; heightPx: number } }): Promise<WorkerPrediction> {
     await this.ensureModel(model);
-    return this.request<WorkerPrediction>({ type: 'predict', key: model.key, pixels, meta: { windows: meta.windows, voiLut: meta.voiLut ?? null }, tta: options.tta });
+    return this.request<WorkerPrediction>({ type: 'predict', key: model.key, pixels, meta: { windows: meta.windows, voiLut: meta.voiLut ?? null }, tta: options.tta, ...(options.maskSize ? { maskSize: options.maskSize } : {}) });
   }
 
   /** Releases one model's session (all when `key` is null). */

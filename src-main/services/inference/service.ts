@@ -1,13 +1,13 @@
 import sharp from 'sharp';
 import { batchMayPredict } from './batch-policy';
-import type { ImageMeta, ImagePixels } from '../../../src-shared/api/images';
+import { PREVIEW_MAX_SIDE_PX, type ImageMeta, type ImagePixels } from '../../../src-shared/api/images';
 import { say } from '../../../src-shared/api/text';
 import type { PredictionResult, UncertaintyMap } from '../../../src-shared/api/inference';
 import type { ImageRecord } from '../../../src-shared/api/project';
 import { PleuraError, textOf } from '../../../src-shared/api/result';
 import { lungMeasurements } from '../../../src-shared/metrics';
 import { service, type AppContext } from '../context';
-import { createImagesHandlers } from '../images/handlers';
+import { createImagesHandlers, filmPreview } from '../images/handlers';
 import { getModelRegistry, type ResolvedModel } from '../models/registry';
 import { getSession } from '../project/session';
 import type { WorkerPrediction } from '../../workers/inference/protocol';
@@ -55,6 +55,11 @@ async function decodeMap(bytes: Uint8Array): Promise<UncertaintyMap> {
   return { widthPx: info.width, heightPx: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
+/** JPEG 2000 (lossless or not) by the UID in the metadata's "name (UID)" transfer syntax. */
+function isJpeg2000(transferSyntax: string | undefined): boolean {
+  return /\(1\.2\.840\.10008\.1\.2\.4\.9[01]\)$/.test(transferSyntax ?? '');
+}
+
 function createInferenceService(ctx: AppContext): InferenceService {
   const host = new InferenceHost();
   const registry = getModelRegistry(ctx);
@@ -97,8 +102,16 @@ function createInferenceService(ctx: AppContext): InferenceService {
     const store = getSession(ctx).require();
     const images = createImagesHandlers(ctx);
     const meta = await images.meta(imageId);
-    const pixels = await images.pixels(imageId, {});
-    const prediction = await predictPixels(pixels, meta, { model: options.modelId, tta: options.tta });
+    const model = await registry.resolve(options.modelId);
+    // A JPEG 2000 film's reduced-resolution preview (the viewer's first paint) stands in for the film when
+    // both its sides are at least twice the network's input: the network sees the film through a 4x or
+    // larger downscale either way, and the film's full decode (several times slower) is not waited for.
+    const { input } = model.manifest;
+    const j2k = meta.kind === 'dicom' && isJpeg2000(meta.transferSyntax);
+    const preview = j2k ? await filmPreview(ctx, imageId, PREVIEW_MAX_SIDE_PX) : null;
+    const fromPreview = !!preview?.reduced && Math.min(preview.pixels.widthPx, preview.pixels.heightPx) >= 2 * Math.max(input.widthPx, input.heightPx);
+    const pixels = fromPreview && preview ? preview.pixels : await images.pixels(imageId, {});
+    const prediction = { ...(await host.predict(model, pixels, meta, { tta: options.tta ?? true, ...(fromPreview ? { maskSize: { widthPx: meta.widthPx, heightPx: meta.heightPx } } : {}) })), model };
     const { manifest, key } = prediction.model;
     const { mask } = prediction;
     const measured = lungMeasurements(mask.data, mask.widthPx, mask.heightPx, meta.spacing);

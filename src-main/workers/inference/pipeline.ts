@@ -32,14 +32,20 @@ export async function runModel(model: LoadedModel, prepared: PreparedInput): Pro
   return { data: joined, dims: [items, ...dims.slice(1)] };
 }
 
-/** Pre-processing, the network (with TTA when asked) and post-processing of one image, timed. */
-export async function predictPixels(model: LoadedModel, pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { tta: boolean }): Promise<WorkerPrediction> {
+/**
+ * Pre-processing, the network (with TTA when asked) and post-processing of one image, timed. With
+ * `maskSize`, `pixels` is a reduced copy of a film of that size (its whole field of view): the network
+ * input comes from the copy, and the mask is made at the film's size from the same probabilities.
+ */
+export async function predictPixels(model: LoadedModel, pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { tta: boolean; maskSize?: { widthPx: number; heightPx: number } }): Promise<WorkerPrediction> {
   const started = performance.now();
   const prepared = preprocess(pixels, meta, model.manifest, { variants: ttaVariants({ enabled: options.tta }) });
   const preDone = performance.now();
   const output = await runModel(model, prepared);
   const runDone = performance.now();
-  const result = postprocess(output, model.manifest, prepared);
+  const { maskSize } = options;
+  const transform = maskSize ? { ...prepared.transform, sourceWidthPx: maskSize.widthPx, sourceHeightPx: maskSize.heightPx } : prepared.transform;
+  const result = postprocess(output, model.manifest, { variants: prepared.variants, transform });
   const postDone = performance.now();
   return {
     mask: result.mask,

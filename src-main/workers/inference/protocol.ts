@@ -12,7 +12,8 @@ import type { ModelManifest } from '../../../src-shared/ml/manifest';
  */
 export type InferenceRequest =
   | { id: number; type: 'load'; key: string; onnxPath: string; manifest: ModelManifest }
-  | { id: number; type: 'predict'; key: string; pixels: ImagePixels; meta: Pick<ImageMeta, 'windows' | 'voiLut'>; tta: boolean }
+  /** `maskSize`: the film's size when `pixels` is a reduced copy of it (the mask is made at the film's size). */
+  | { id: number; type: 'predict'; key: string; pixels: ImagePixels; meta: Pick<ImageMeta, 'windows' | 'voiLut'>; tta: boolean; maskSize?: { widthPx: number; heightPx: number } }
   | { id: number; type: 'dispose'; key: string | null }
   | { id: number; type: 'runtime' }
   /** Test hook: the worker throws an uncaught error when it reaches this request, as a crash would. */

@@ -48,14 +48,14 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
   function markMaskShown(): void {
     const session = editor.session;
     const revisionId = session?.revision?.id ?? null;
-    if (!session || !revisionId || revisionId === maskMarked || !scene.maskLayer.visible() || session.imageId !== viewer.imageId || !viewer.pixels) return;
+    if (!session || !revisionId || revisionId === maskMarked || !scene.maskLayer.visible() || session.imageId !== viewer.imageId || !viewer.shown) return;
     maskMarked = revisionId;
     markAfterPaint(openMarks.mask, session.imageId, { revisionId });
   }
 
   /** The mask layer shows only while the mask open for editing belongs to the film on screen. */
   function showMaskOfFilm(): void {
-    scene.maskLayer.visible(!!viewer.pixels && editor.session?.imageId === viewer.imageId);
+    scene.maskLayer.visible(!!viewer.shown && editor.session?.imageId === viewer.imageId);
     scene.maskLayer.batchDraw();
     markMaskShown();
   }
@@ -68,7 +68,9 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     current.batchDraw();
   }
 
+  /** The film's size in image pixels (a preview on screen is stretched to it). */
   function imageSize(): { widthPx: number; heightPx: number } | null {
+    if (viewer.preview && viewer.meta) return { widthPx: viewer.meta.widthPx, heightPx: viewer.meta.heightPx };
     const source = viewer.pixels ?? editor.session?.mask;
     return source ? { widthPx: source.widthPx, heightPx: source.heightPx } : null;
   }
@@ -123,7 +125,7 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     viewSize,
     window: {
       current: () => viewer.window,
-      range: () => (viewer.pixels ? Math.max(1, viewer.pixels.max - viewer.pixels.min) : 256),
+      range: () => (viewer.shown ? Math.max(1, viewer.shown.max - viewer.shown.min) : 256),
       set: (window) => viewer.setWindow(window),
     },
     updateToolLayer,
@@ -145,7 +147,7 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     });
     resizeObserver.observe(element);
     stopRedraw = editor.onRedraw((rect) => redrawMask(rect));
-    if (viewer.pixels) showImage();
+    if (viewer.shown) showImage();
     redrawMask(null);
   });
 
@@ -157,24 +159,38 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     stage.value?.destroy();
   });
 
+  /** The film last put on the stage, and whether that was its preview (the full film then keeps the view). */
+  let staged: { imageId: string | null; preview: boolean } = { imageId: null, preview: false };
+
   function showImage(): void {
-    const pixels = viewer.pixels;
+    const pixels = viewer.shown;
     // No pixels (loading another film, or it failed): nothing of the previous patient stays on screen.
     scene.imageNode.visible(!!pixels);
     showMaskOfFilm();
     if (!pixels) {
+      staged = { imageId: null, preview: false };
       scene.imageLayer.batchDraw();
       return;
     }
+    const isPreview = pixels === viewer.preview;
+    const replacesPreview = staged.preview && staged.imageId === viewer.imageId && !isPreview;
+    const size = imageSize() ?? pixels;
     scene.imagePainter.setImage(pixels);
-    scene.imageNode.size({ width: pixels.widthPx, height: pixels.heightPx });
-    scene.overlayNode.size({ width: pixels.widthPx, height: pixels.heightPx });
+    scene.imageNode.size({ width: size.widthPx, height: size.heightPx });
+    scene.overlayNode.size({ width: size.widthPx, height: size.heightPx });
     renderImage();
-    fit();
-    if (viewer.imageId) markAfterPaint(openMarks.film, viewer.imageId, { widthPx: pixels.widthPx, heightPx: pixels.heightPx });
+    // The full film replacing its preview keeps whatever zoom and pan the user chose meanwhile.
+    if (!replacesPreview) fit();
+    const imageId = viewer.imageId;
+    if (imageId) {
+      const detail = { widthPx: pixels.widthPx, heightPx: pixels.heightPx, preview: isPreview };
+      if (!replacesPreview) markAfterPaint(openMarks.film, imageId, detail);
+      if (!isPreview) markAfterPaint(openMarks.filmFull, imageId, detail);
+    }
+    staged = { imageId, preview: isPreview };
   }
 
-  watch(() => viewer.pixels, showImage);
+  watch(() => viewer.shown, showImage);
   watch(() => [viewer.window, viewer.invert], scheduleImageRender, { deep: true });
   watch(viewport, applyViewport, { deep: true });
   watch(() => editor.session, () => {

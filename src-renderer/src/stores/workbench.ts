@@ -8,6 +8,7 @@ import { useReviewStore } from './review';
 import { useViewerStore } from './viewer';
 import { useConfirmStore } from './confirm';
 import { markOpen, openMarks } from '../editor/open-timing';
+import type { ImageMeta } from '../../../src-shared/api';
 
 export type Workspace = 'review' | 'annotate' | 'train' | 'models' | 'pacs';
 
@@ -32,13 +33,16 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     if (!record) return false;
     markOpen(openMarks.open, imageId);
     review.select(imageId);
-    // A film without any mask gets the model's at once, predicted while it loads; the mask reaches the
-    // editor by the project's change event (a clean session adopts it, one with edits is flagged).
+    // A film without any mask gets the model's at once, predicted while it loads (a JPEG 2000 film from its
+    // preview); the mask reaches the editor by the project's change event (a clean session adopts it, one
+    // with edits is flagged). The full-resolution pixels wait for it: the preview is on screen meanwhile.
+    let predicted: Promise<unknown> | undefined;
     if (record.status === 'new' && record.latestRevisionId === null) {
-      void inference.predictOnOpen(imageId).then((result) => result && markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs }));
+      predicted = inference.predictOnOpen(imageId).then((result) => result && markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs }));
     }
-    const [shown, opened] = await Promise.all([viewer.load(imageId), editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx })]);
-    if (shown) editor.adaptBrush(record, viewer.meta?.spacing ?? null);
+    // The brush takes the film's size as soon as its spacing is known, not once the full pixels are here.
+    const onMeta = (meta: ImageMeta) => editor.adaptBrush(record, meta.spacing);
+    const [shown, opened] = await Promise.all([viewer.load(imageId, { fullAfter: predicted, onMeta }), editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx })]);
     if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review', editor.session?.revision?.id ?? null);
     return shown && opened;
   }

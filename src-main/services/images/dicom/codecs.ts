@@ -41,7 +41,7 @@ type WasmModule = Record<string, new () => WasmDecoder>;
 // Each emscripten module is instantiated once per process, on first use (they cost 10-100 ms each).
 const wasmModules = new Map<string, Promise<WasmModule>>();
 
-function loadWasm(specifier: string): Promise<WasmModule> {
+export function loadWasm(specifier: string): Promise<WasmModule> {
   let module = wasmModules.get(specifier);
   if (!module) {
     const factory = require(specifier) as (options?: object) => Promise<WasmModule>;

@@ -11,7 +11,7 @@ import { decodeRle } from './rle';
 import { TRANSFER_SYNTAXES, transferSyntaxName } from './syntaxes';
 
 /** Parses and checks everything short of decoding pixels: syntax supported, pixel data present, sane size. */
-function inspect(bytes: Uint8Array, name: string): { parsed: ParsedDicom; module: PixelModule } {
+export function inspect(bytes: Uint8Array, name: string): { parsed: ParsedDicom; module: PixelModule } {
   const parsed = parseDicomBytes(bytes, name);
   pixelDataElement(parsed.dataSet, name);
   const module = readPixelModule(parsed.dataSet, name);

@@ -46,13 +46,55 @@ describe('images handlers', () => {
     await expect(images.meta('chest')).rejects.toMatchObject({ code: 'no-project', message: 'Open a project first' });
   });
 
-  it('serves meta then pixels from one decode', async () => {
+  it('serves a DICOM film\'s meta from its header, then its pixels from one decode', async () => {
     const { images, source } = setup();
     const meta = await images.meta('chest');
+    expect(source.reads).toBe(1);
     const pixels = await images.pixels('chest', {});
     expect(meta).toMatchObject({ imageId: 'chest', kind: 'dicom', widthPx: 440, heightPx: 440, photometric: 'MONOCHROME1' });
     expect([pixels.widthPx, pixels.heightPx, pixels.invert]).toEqual([440, 440, true]);
-    expect(source.reads).toBe(1);
+    await images.pixels('chest', {});
+    expect(await images.meta('chest')).toEqual(meta);
+    expect(source.reads).toBe(2);
+  });
+
+  it('previews a JPEG 2000 film from a reduced resolution level, the same film as its full decode', async () => {
+    const { images } = setup();
+    const preview = await images.preview('dx', { maxSidePx: 512 });
+    // 2000x2128 with 5 levels: 3 levels dropped bring the longer side to 266 (2 would leave 532)
+    expect([preview.widthPx, preview.heightPx]).toEqual([250, 266]);
+    const full = await images.pixels('dx', {});
+    // each preview pixel is about the mean of its 8x8 block of the film (the wavelet's low band, not a
+    // box filter: about 1 % of the range apart on average, and the same picture)
+    let difference = 0;
+    const pairs: [number, number][] = [];
+    for (let y = 0; y < 266; y++) {
+      for (let x = 0; x < 250; x++) {
+        let sum = 0;
+        let count = 0;
+        for (let v = 8 * y; v < Math.min(8 * y + 8, 2128); v++) for (let u = 8 * x; u < 8 * x + 8; u++, count++) sum += full.data[v * 2000 + u];
+        difference += Math.abs(preview.data[y * 250 + x] - sum / count);
+        pairs.push([preview.data[y * 250 + x], sum / count]);
+      }
+    }
+    expect(difference / (250 * 266)).toBeLessThan(0.02 * (full.max - full.min));
+    const mean = (i: 0 | 1) => pairs.reduce((t, p) => t + p[i], 0) / pairs.length;
+    const [ma, mb] = [mean(0), mean(1)];
+    const cov = pairs.reduce((t, [a, b]) => t + (a - ma) * (b - mb), 0);
+    const correlation = cov / Math.sqrt(pairs.reduce((t, [a]) => t + (a - ma) ** 2, 0) * pairs.reduce((t, [, b]) => t + (b - mb) ** 2, 0));
+    expect(correlation).toBeGreaterThan(0.99);
+    expect(preview.invert).toBe(full.invert);
+    expect(preview.data).toBeInstanceOf(full.data.constructor);
+  });
+
+  it('previews other films area-averaged from their decode, and a small film as it is', async () => {
+    const { images } = setup();
+    const preview = await images.preview('chest', { maxSidePx: 220 });
+    const full = await images.pixels('chest', {});
+    expect([preview.widthPx, preview.heightPx]).toEqual([220, 220]);
+    const block = (x: number, y: number) => (full.data[2 * y * 440 + 2 * x] + full.data[2 * y * 440 + 2 * x + 1] + full.data[(2 * y + 1) * 440 + 2 * x] + full.data[(2 * y + 1) * 440 + 2 * x + 1]) / 4;
+    for (const [x, y] of [[0, 0], [100, 120], [219, 219]]) expect(Math.abs(preview.data[y * 220 + x] - block(x, y))).toBeLessThanOrEqual(0.5);
+    expect(await images.preview('chest', { maxSidePx: 1024 })).toBe(full);
   });
 
   it('lets the user set spacing on a raster image, not on a DICOM file that has its own', async () => {

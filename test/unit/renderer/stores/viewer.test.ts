@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import type { ImageMeta, ImagePixels, Result } from '../../../../src-shared/api';
 import { useViewerStore } from '../../../../src-renderer/src/stores/viewer';
@@ -39,9 +39,74 @@ describe('viewer store', () => {
     expect(viewer.imageId).toBe('b');
     expect(viewer.pixels).toBeNull();
     expect(viewer.meta).toBeNull();
+    await vi.waitFor(() => expect(api.images.pixels).toHaveBeenCalledTimes(2));
     release({ ok: false, code: 'io', reason: 'gone' });
     expect(await pending).toBe(false);
     expect(viewer.pixels).toBeNull();
+  });
+});
+
+describe('a film opens from its preview', () => {
+  /** A 64x64 film and its 16x16 preview of the same range, each with a value ramp. */
+  const full = twelveBit;
+  const small = (): ImagePixels => ({ widthPx: 16, heightPx: 16, channels: 1, data: Uint16Array.from({ length: 256 }, (_, i) => i * 8), min: 0, max: 2040, invert: false });
+
+  it('shows the preview at once, chooses the window from it, and keeps that window when the full film replaces it', async () => {
+    let release: (value: Result<ImagePixels>) => void = () => undefined;
+    const { api } = fakeApi({
+      images: {
+        meta: (id: string) => ok(meta(id, [])),
+        preview: () => ok(small()),
+        pixels: () => new Promise<Result<ImagePixels>>((resolve) => (release = resolve)),
+      },
+    });
+    installStores(api);
+    const viewer = useViewerStore();
+    const loading = viewer.load('a');
+    await vi.waitFor(() => expect(viewer.preview).not.toBeNull());
+    expect(viewer.shown).toBe(viewer.preview);
+    expect(viewer.pixels).toBeNull();
+    const opened = { ...viewer.window };
+    const automatic = viewer.presets.find((p) => p.source === 'auto');
+    expect(viewer.presets.find((p) => p.source === 'full-range')).toMatchObject({ width: 2041 });
+    release(ok(full()));
+    expect(await loading).toBe(true);
+    expect(viewer.preview).toBeNull();
+    expect(viewer.shown).toBe(viewer.pixels);
+    expect(viewer.window).toEqual(opened);
+    // the automatic preset stays the one the film opened with; the full range becomes the film's own
+    expect(viewer.presets.find((p) => p.source === 'auto')).toEqual(automatic);
+    expect(viewer.presets.find((p) => p.source === 'full-range')).toMatchObject({ width: 4096 });
+  });
+
+  it('asks for the full pixels only once the preview is here, and after the work it is told to wait for', async () => {
+    const order: string[] = [];
+    let finish: () => void = () => undefined;
+    const { api } = fakeApi({
+      images: {
+        meta: (id: string) => ok(meta(id, [])),
+        preview: () => (order.push('preview'), ok(small())),
+        pixels: () => (order.push('pixels'), ok(full())),
+      },
+    });
+    installStores(api);
+    const viewer = useViewerStore();
+    const predicted = new Promise<void>((resolve) => (finish = () => (order.push('predicted'), resolve())));
+    const loading = viewer.load('a', { fullAfter: predicted });
+    await vi.waitFor(() => expect(viewer.preview).not.toBeNull());
+    expect(order).toEqual(['preview']);
+    finish();
+    expect(await loading).toBe(true);
+    expect(order).toEqual(['preview', 'predicted', 'pixels']);
+  });
+
+  it('without a preview (the server has none) opens from the full pixels as before', async () => {
+    const { api } = fakeApi({ images: { meta: (id: string) => ok(meta(id, [])), pixels: () => ok(full()) } });
+    installStores(api);
+    const viewer = useViewerStore();
+    expect(await viewer.load('a')).toBe(true);
+    expect(viewer.shown).toBe(viewer.pixels);
+    expect(viewer.window.width).toBeGreaterThan(1);
   });
 });
 
