@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 
-// main: the Electron shell plus the CLI and the two workers as separate entries (worker_threads need
+// main: the Electron shell plus the CLI and the workers as separate entries (worker_threads need
 // files of their own); preload: CommonJS, as sandboxed preloads must be; renderer: the Vue app.
 export default defineConfig({
   main: {
@@ -17,6 +17,7 @@ export default defineConfig({
             cli: 'src-main/cli/main.ts',
             'inference.worker': 'src-main/workers/inference.worker.ts',
             'training.worker': 'src-main/workers/training.worker.ts',
+            'decode.worker': 'src-main/workers/decode.worker.ts',
           })
             .filter(([, file]) => existsSync(resolve(__dirname, file)))
             .map(([name, file]) => [name, resolve(__dirname, file)]),

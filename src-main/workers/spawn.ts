@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
-export type WorkerName = 'inference' | 'training';
+export type WorkerName = 'inference' | 'training' | 'decode';
 
 /**
  * Starts a worker thread from source (tests, `npm run cli` in a checkout: through tsx) or from the

@@ -83,6 +83,7 @@ export const serverMessages = {
   'image.badHash': "contentHash must be a sha256 in hex.",
   'image.damaged': "\"{name}\" is a damaged or truncated image file ({detail}).",
   'image.damagedFormat': "\"{name}\" is a damaged or truncated {format} file ({detail}).",
+  'image.decodeWorkerStopped': "The image decoder stopped ({detail}); it restarts for the next image.",
   'image.dicomdir': "This is a DICOMDIR index, not an image.",
   'image.empty': "\"{name}\" is empty (0 bytes).",
   'image.fileMoved': "The image file of {name} was moved or deleted ({path}).",

@@ -5,8 +5,8 @@ import { say } from '../../../src-shared/api/text';
 import { userSpacing } from '../../../src-shared/imaging/spacing';
 import { service, type AppContext } from '../context';
 import { PromiseLru } from './cache';
-import { decodeImage, readImageMeta, sniffImageKind, type DecodedImage } from './decode';
-import { decodeDicomReduced } from './dicom/reduced';
+import { readImageMeta, sniffImageKind, type DecodedImage } from './decode';
+import { DecodeHost } from './decode-host';
 import { downsamplePixels } from './preview';
 import { IMAGE_SOURCE_KEY, type ImageSource } from './source';
 import { makeThumbnail, SerialQueue } from './thumbnail';
@@ -32,11 +32,16 @@ function decodedCache(ctx: AppContext, source: ImageSource): PromiseLru<DecodedI
   return cache;
 }
 
+/** The process's decode workers (see DecodeHost): every decode of this domain runs there, off the main thread. */
+export function decodeHost(ctx: AppContext): DecodeHost {
+  return service(ctx, 'images.decoder', () => new DecodeHost());
+}
+
 async function decoded(ctx: AppContext, imageId: string, frame: number): Promise<DecodedImage> {
   const source = imageSource(ctx);
   return decodedCache(ctx, source).get(`${imageId}#${frame}`, async () => {
     const { bytes, name } = await source.readImageBytes(imageId);
-    return decodeImage(bytes, { name, frame });
+    return decodeHost(ctx).decode(bytes, { name, frame });
   });
 }
 
@@ -63,7 +68,7 @@ export function filmPreview(ctx: AppContext, imageId: string, maxSidePx: number)
   }
   return cache.get(`${imageId}@${maxSidePx}`, async () => {
     const { bytes, name } = await source.readImageBytes(imageId);
-    const reduced = sniffImageKind(bytes, name) === 'dicom' ? await decodeDicomReduced(bytes, name, maxSidePx) : null;
+    const reduced = sniffImageKind(bytes, name) === 'dicom' ? await decodeHost(ctx).reduced(bytes, { name, maxSidePx }) : null;
     if (reduced) return { pixels: reduced.pixels, reduced: true };
     return { pixels: downsamplePixels((await decoded(ctx, imageId, 0)).pixels, maxSidePx), reduced: false };
   });
@@ -100,7 +105,7 @@ function thumbnail(ctx: AppContext, imageId: string, maxSidePx: number): Promise
   const queue = service(ctx, 'images.thumbnailQueue', () => new SerialQueue());
   return cache.get(`${imageId}@${maxSidePx}`, () => queue.run(async () => {
     const { bytes, name } = await source.readImageBytes(imageId);
-    const image = await decodeImage(bytes, { name, frame: 0 });
+    const image = await decodeHost(ctx).decode(bytes, { name, frame: 0 });
     return makeThumbnail(image.pixels, image.meta, maxSidePx);
   }));
 }

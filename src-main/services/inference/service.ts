@@ -82,33 +82,37 @@ function createInferenceService(ctx: AppContext): InferenceService {
   const running = new Map<string, { key: string; prediction: Promise<PredictionResult> }>();
   const unpredicted = (image: ImageRecord) => image.latestRevisionId === null && image.status === 'new';
 
-  const predictImage: InferenceService['predictImage'] = async (imageId, options) => {
-    if (options.replace) return predictNow(imageId, options);
+  /** `fromViewer`: asked for by a viewer opening the film (not a batch), which asks for its preview too. */
+  const predictShared = async (imageId: string, options: Parameters<InferenceService['predictImage']>[1], fromViewer: boolean): Promise<PredictionResult> => {
+    if (options.replace) return predictNow(imageId, options, false);
     const key = `${options.modelId ?? ''}|${options.tta ?? true}`;
     const inFlight = running.get(imageId);
     if (inFlight && (options.unpredictedOnly || inFlight.key === key)) return inFlight.prediction;
     if (options.unpredictedOnly && !unpredicted(getSession(ctx).require().getImage(imageId))) {
       throw new PleuraError('conflict', say('inference.hasMask'));
     }
-    const prediction = predictNow(imageId, options).finally(() => {
+    const prediction = predictNow(imageId, options, fromViewer).finally(() => {
       if (running.get(imageId)?.prediction === prediction) running.delete(imageId);
     });
     running.set(imageId, { key, prediction });
     return prediction;
   };
 
-  const predictNow = async (imageId: string, options: Parameters<InferenceService['predictImage']>[1]): Promise<PredictionResult> => {
+  const predictImage: InferenceService['predictImage'] = (imageId, options) => predictShared(imageId, options, !!options.unpredictedOnly);
+
+  const predictNow = async (imageId: string, options: Parameters<InferenceService['predictImage']>[1], fromViewer: boolean): Promise<PredictionResult> => {
     const started = performance.now();
     const store = getSession(ctx).require();
     const images = createImagesHandlers(ctx);
-    const meta = await images.meta(imageId);
-    const model = await registry.resolve(options.modelId);
+    // On open, the viewer asks for the same preview at once: started here beside the metadata, not after it.
+    const previewing = fromViewer ? filmPreview(ctx, imageId, PREVIEW_MAX_SIDE_PX).catch(() => null) : null;
+    const [meta, model] = await Promise.all([images.meta(imageId), registry.resolve(options.modelId)]);
     // A JPEG 2000 film's reduced-resolution preview (the viewer's first paint) stands in for the film when
     // both its sides are at least twice the network's input: the network sees the film through a 4x or
     // larger downscale either way, and the film's full decode (several times slower) is not waited for.
     const { input } = model.manifest;
     const j2k = meta.kind === 'dicom' && isJpeg2000(meta.transferSyntax);
-    const preview = j2k ? await filmPreview(ctx, imageId, PREVIEW_MAX_SIDE_PX) : null;
+    const preview = j2k ? ((await previewing) ?? (await filmPreview(ctx, imageId, PREVIEW_MAX_SIDE_PX))) : null;
     const fromPreview = !!preview?.reduced && Math.min(preview.pixels.widthPx, preview.pixels.heightPx) >= 2 * Math.max(input.widthPx, input.heightPx);
     const pixels = fromPreview && preview ? preview.pixels : await images.pixels(imageId, {});
     const prediction = { ...(await host.predict(model, pixels, meta, { tta: options.tta ?? true, ...(fromPreview ? { maskSize: { widthPx: meta.widthPx, heightPx: meta.heightPx } } : {}) })), model };
@@ -159,7 +163,7 @@ function createInferenceService(ctx: AppContext): InferenceService {
         try {
           // Films chosen as unpredicted are checked again when their turn comes: one opened meanwhile
           // was predicted on open (or is being: then that prediction is shared).
-          await predictImage(imageId, { modelId: options.modelId, tta: options.tta, unpredictedOnly: unpredictedScope });
+          await predictShared(imageId, { modelId: options.modelId, tta: options.tta, unpredictedOnly: unpredictedScope }, false);
           outcome.predicted++;
         } catch (error) {
           if (error instanceof PleuraError && (error.code === 'no-project' || error.code === 'cancelled')) throw error;

@@ -27,7 +27,9 @@ export function encodeRevisionFile(mask: LabelMask): Buffer {
   header.writeUInt32LE(mask.widthPx, 8);
   header.writeUInt32LE(mask.heightPx, 12);
   header.writeUInt32LE(crc32(mask.data), 16);
-  return Buffer.concat([header, deflateSync(mask.data, { level: 6 })]);
+  // Level 3 (zlib's fast strategy): a 2048x2500 lung mask deflates in ~4 ms instead of ~42 ms at level 6,
+  // to ~42 KB instead of ~25 KB. Every save and every prediction waits for it; any level reads back.
+  return Buffer.concat([header, deflateSync(mask.data, { level: 3 })]);
 }
 
 /** Decodes a revision file; throws PleuraError('corrupt') if anything does not check out. */

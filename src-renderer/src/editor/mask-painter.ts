@@ -86,6 +86,13 @@ export class MaskPainter {
     this.pixels32 = new Uint32Array(this.imageData.data.buffer);
   }
 
+  /** Shows no label anywhere, for a mask known to hold none (a film's first, untouched mask). */
+  clear(mask: LabelMask): void {
+    this.ensureSize(mask);
+    this.pixels32?.fill(0);
+    this.context.clearRect(0, 0, mask.widthPx, mask.heightPx);
+  }
+
   /** Repaints `rect` (or everything when null) from the mask. */
   paint(mask: LabelMask, rect: PixelRect | null): void {
     this.ensureSize(mask);

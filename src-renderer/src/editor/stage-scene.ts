@@ -46,8 +46,9 @@ export function createStageScene() {
     layers: [imageLayer, overlayLayer, maskLayer, toolLayer] as const,
 
     /** Repaints the mask (only `rect` when given). */
-    paintMask(mask: LabelMask, rect: PixelRect | null): void {
-      maskPainter.paint(mask, rect);
+    paintMask(mask: LabelMask, rect: PixelRect | null, options: { empty?: boolean } = {}): void {
+      if (options.empty && rect === null) maskPainter.clear(mask);
+      else maskPainter.paint(mask, rect);
       maskNode.size({ width: mask.widthPx, height: mask.heightPx });
       maskLayer.batchDraw();
     },

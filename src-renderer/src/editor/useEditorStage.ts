@@ -38,10 +38,27 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
   /** The revision whose mask was last marked as on screen (the open-film benchmark's mark, once per mask). */
   let maskMarked: string | null = null;
 
+  /** A whole-mask repaint waiting for the next frame: opening a film asks for one several times. */
+  let wholeMaskFrame = 0;
+
   function redrawMask(rect: PixelRect | null): void {
-    const mask = editor.session?.mask;
-    if (!mask) return;
-    scene.paintMask(mask, rect);
+    if (!editor.session?.mask) return;
+    if (rect === null) {
+      if (!wholeMaskFrame) wholeMaskFrame = requestAnimationFrame(repaintWholeMask);
+      return;
+    }
+    // A dirty rectangle is painted at once (the brush), unless the whole mask is repainted this frame anyway.
+    if (wholeMaskFrame) return;
+    scene.paintMask(editor.session.mask, rect);
+    markMaskShown();
+  }
+
+  function repaintWholeMask(): void {
+    wholeMaskFrame = 0;
+    const session = editor.session;
+    if (!session) return;
+    // A film's first, untouched mask holds no label at all: cleared, not painted pixel by pixel.
+    scene.paintMask(session.mask, null, { empty: session.blank === true && !session.history.modified });
     markMaskShown();
   }
 
@@ -156,6 +173,7 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     resizeObserver?.disconnect();
     stopRedraw?.();
     if (windowFrame) cancelAnimationFrame(windowFrame);
+    if (wholeMaskFrame) cancelAnimationFrame(wholeMaskFrame);
     stage.value?.destroy();
   });
 

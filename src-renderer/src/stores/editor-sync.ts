@@ -27,6 +27,7 @@ export function createSync(deps: SyncDeps) {
     if (latest && latest.mask.data.length === target.mask.data.length) target.mask.data.set(latest.mask.data);
     else if (!latest) target.mask.data.fill(0);
     target.revision = latest?.revision ?? null;
+    target.blank = !latest;
     target.history = new EditHistory();
     target.conflict = null;
     target.saveError = null;

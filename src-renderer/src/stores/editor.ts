@@ -34,6 +34,11 @@ export interface MaskSession {
   /** A save is on its way (change events seen meanwhile are checked again after it). */
   saving: boolean;
   recheck: boolean;
+  /**
+   * The mask was made empty here (the film had no mask) and holds no label until an edit: with
+   * `history.modified` false it needs no pass over its pixels to be shown or measured.
+   */
+  blank?: boolean;
 }
 
 export type MaskView = 'fill' | 'contour' | 'hidden';
@@ -132,7 +137,7 @@ export const useEditorStore = defineStore('editor', () => {
       }
       const loaded = result.value;
       const mask: LabelMask = loaded ? loaded.mask : { widthPx: size.widthPx, heightPx: size.heightPx, data: new Uint8Array(size.widthPx * size.heightPx) };
-      const created: MaskSession = { imageId, mask, history: new EditHistory(), revision: loaded?.revision ?? null, prediction: await loadPrediction(imageId, loaded), saveError: null, conflict: null, saving: false, recheck: false };
+      const created: MaskSession = { imageId, mask, history: new EditHistory(), revision: loaded?.revision ?? null, prediction: await loadPrediction(imageId, loaded), saveError: null, conflict: null, saving: false, recheck: false, blank: !loaded };
       sessions.set(imageId, created);
       session.value = created;
       forgetCleanSessions();
