@@ -38,7 +38,12 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     // with edits is flagged). The full-resolution pixels wait for it: the preview is on screen meanwhile.
     let predicted: Promise<unknown> | undefined;
     if (record.status === 'new' && record.latestRevisionId === null) {
-      predicted = inference.predictOnOpen(imageId).then((result) => result && markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs }));
+      predicted = inference.predictOnOpen(imageId).then(async (result) => {
+        if (!result) return;
+        markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs });
+        // Still on screen: it is being reviewed, as a film opened already predicted would be.
+        if (review.selectedId === imageId && project.image(imageId)?.status === 'predicted') await project.setStatus(imageId, 'in-review', result.revision.id);
+      });
     }
     // The brush takes the film's size as soon as its spacing is known, not once the full pixels are here.
     const onMeta = (meta: ImageMeta) => editor.adaptBrush(record, meta.spacing);
