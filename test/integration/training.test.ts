@@ -63,8 +63,8 @@ describe('training on real X-rays, export, registry', () => {
     });
     const losses = result.training.history.map((h) => h.loss);
     expect(losses.length).toBe(12);
-    // The weights start from an unseeded initialiser: the first epochs can sit on a plateau for a while
-    // (seen: 1.427 1.424 1.423 1.415 then falling), so ask for a clear fall over the run, not a fixed rate.
+    // The weights start from the run's seed (1) since CI saw an unseeded start sit on its plateau for all
+    // 12 epochs (1.423 at the end vs 1.409 asked); ask for a clear fall over the run, not a fixed rate.
     const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.98);
     expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)));

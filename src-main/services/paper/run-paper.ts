@@ -76,7 +76,7 @@ export async function runPaperVariants(options: PaperRunOptions): Promise<{ setu
   for (const variant of variants) {
     const epochs = scaledEpochs(variant, options.epochsScale);
     log(`${variant.id}: ${variant.architecture}, loss ${variant.loss.join('+')}, ${epochs} epochs`);
-    const model = buildModel({ architecture: variant.architecture, inputPx, baseFilters, depth: 4, dropout: variant.dropout });
+    const model = buildModel({ architecture: variant.architecture, inputPx, baseFilters, depth: 4, dropout: variant.dropout, seed: options.seed ?? 1 });
     try {
       const run = await train(model, trainSet, val, {
         loss: variant.loss.join('+'),

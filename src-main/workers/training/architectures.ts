@@ -15,6 +15,12 @@ export interface BuildModelOptions {
   depth?: number;
   /** Dropout rate inside the plain U-Net's blocks. Default 0.1. */
   dropout?: number;
+  /**
+   * Seed of the weight initialisers: the same seed gives the same starting weights, so a run can be
+   * repeated (and a test of "the loss falls" cannot land on an unlucky start one run in fifty). Each layer
+   * draws from its own stream (seed + its index). Unseeded without it.
+   */
+  seed?: number;
 }
 
 // Only layers with a direct ONNX counterpart are used (Conv, ConvTranspose, BatchNormalization, Relu,
@@ -58,6 +64,8 @@ class FastDropout extends BuiltinDropout {
 
 interface Builder {
   next(kind: string): string;
+  /** He-normal for ReLU convolutions, Glorot-uniform for the rest; seeded per layer when the build is. */
+  init(kind: 'he' | 'glorot'): ReturnType<typeof tf.initializers.heNormal> | 'heNormal' | 'glorotUniform';
 }
 
 function conv(
@@ -72,14 +80,14 @@ function conv(
       kernelSize: options.kernelSize ?? 3,
       padding: 'same',
       activation: options.relu === false ? 'linear' : 'relu',
-      kernelInitializer: 'heNormal',
+      kernelInitializer: b.init('he'),
     })
     .apply(x) as Tensor;
 }
 
 function convBnRelu(b: Builder, x: Tensor, filters: number, options: { relu?: boolean } = {}): Tensor {
   const y = tf.layers
-    .conv2d({ name: b.next('conv'), filters, kernelSize: 3, padding: 'same', kernelInitializer: 'heNormal' })
+    .conv2d({ name: b.next('conv'), filters, kernelSize: 3, padding: 'same', kernelInitializer: b.init('he') })
     .apply(x) as Tensor;
   const normalised = tf.layers.batchNormalization({ name: b.next('bn'), axis: -1 }).apply(y) as Tensor;
   return options.relu === false ? normalised : (tf.layers.reLU({ name: b.next('relu') }).apply(normalised) as Tensor);
@@ -87,7 +95,7 @@ function convBnRelu(b: Builder, x: Tensor, filters: number, options: { relu?: bo
 
 function upsample(b: Builder, x: Tensor, filters: number): Tensor {
   return tf.layers
-    .conv2dTranspose({ name: b.next('up'), filters, kernelSize: 2, strides: 2, padding: 'same' })
+    .conv2dTranspose({ name: b.next('up'), filters, kernelSize: 2, strides: 2, padding: 'same', kernelInitializer: b.init('glorot') })
     .apply(x) as Tensor;
 }
 
@@ -103,7 +111,7 @@ function doubleConv(b: Builder, x: Tensor, filters: number, options: { batchNorm
   return conv(b, y, { filters });
 }
 
-function unet(b: Builder, input: Tensor, o: Required<Omit<BuildModelOptions, 'channels' | 'inputPx'>>): Tensor {
+function unet(b: Builder, input: Tensor, o: Required<Omit<BuildModelOptions, 'channels' | 'inputPx' | 'seed'>>): Tensor {
   const batchNorm = o.architecture === 'unet-bn';
   const block = { batchNorm, dropout: o.dropout };
   const skips: Tensor[] = [];
@@ -139,7 +147,7 @@ function linknetDecoder(b: Builder, x: Tensor, inFilters: number, outFilters: nu
   return conv(b, y, { filters: outFilters, kernelSize: 1 });
 }
 
-function linknet(b: Builder, input: Tensor, o: Required<Omit<BuildModelOptions, 'channels' | 'inputPx'>>): Tensor {
+function linknet(b: Builder, input: Tensor, o: Required<Omit<BuildModelOptions, 'channels' | 'inputPx' | 'seed'>>): Tensor {
   let x = convBnRelu(b, input, o.baseFilters);
   const skips: Tensor[] = [];
   for (let level = 0; level < o.depth; level++) {
@@ -170,18 +178,25 @@ export function buildModel(options: BuildModelOptions): tf.LayersModel {
     throw new Error(`inputPx ${options.inputPx} must be a multiple of ${divisor} for depth ${resolved.depth}`);
   }
   const counters = new Map<string, number>();
+  let initialised = 0;
+  const seed = options.seed;
   const builder: Builder = {
     next(kind) {
       const n = counters.get(kind) ?? 0;
       counters.set(kind, n + 1);
       return `${kind}_${n}`;
     },
+    init(kind) {
+      if (seed === undefined) return kind === 'he' ? 'heNormal' : 'glorotUniform';
+      const layerSeed = (seed + 7919 * ++initialised) >>> 0;
+      return kind === 'he' ? tf.initializers.heNormal({ seed: layerSeed }) : tf.initializers.glorotUniform({ seed: layerSeed });
+    },
   };
   const input = tf.input({ name: 'image', shape: [options.inputPx, options.inputPx, options.channels ?? 1] });
   const features =
     resolved.architecture === 'linknet' ? linknet(builder, input, resolved) : unet(builder, input, resolved);
   const output = tf.layers
-    .conv2d({ name: 'head', filters: 1, kernelSize: 1, padding: 'same', activation: 'sigmoid' })
+    .conv2d({ name: 'head', filters: 1, kernelSize: 1, padding: 'same', activation: 'sigmoid', kernelInitializer: builder.init('glorot') })
     .apply(features) as Tensor;
   return tf.model({ name: resolved.architecture, inputs: input, outputs: output });
 }

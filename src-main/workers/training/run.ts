@@ -82,7 +82,7 @@ export async function runTraining(request: TrainingRequest, reporter: RunReporte
   const backend = await ensureTrainingBackend(request.backend);
   reporter.backend?.(backend);
   reporter.log?.('info', `training on ${backend.name}: ${backend.device}${backend.note ? ` (${backend.note})` : ''}`);
-  const model = request.model.kind === 'new' ? buildModel(request.model) : await loadModel(request.model.tfjsDir);
+  const model = request.model.kind === 'new' ? buildModel({ ...request.model, seed: request.options.seed ?? 1 }) : await loadModel(request.model.tfjsDir);
   try {
     const inputPx = model.inputs[0].shape[1]!;
     const [trainSet, val] = [await loadSources(request.train, inputPx, request.perImage), await loadSources(request.val, inputPx, request.perImage)];
