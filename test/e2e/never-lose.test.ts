@@ -164,11 +164,13 @@ describe('never lose work, in the browser', () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     await page.goto(serve.url);
     await page.getByTestId('project-close').click();
+    // The other computer's lock goes in once this server has let go of its own (the open screen shows).
+    await page.getByTestId('project-open').waitFor();
     const lock = JSON.stringify({ pid: 4242, host: 'radiology-pc-7', user: 'dr-b', at: '2026-12-01T10:00:00.000Z' });
     writeFileSync(join(projectDir, '.lock'), lock);
     await page.getByTestId('project-path').fill(projectDir);
     await page.getByTestId('project-open-button').click();
-    await page.getByTestId('confirm-dialog').waitFor();
+    await page.getByTestId('confirm-dialog').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('confirm-dialog').textContent()).toMatch(/radiology-pc-7.*dr-b/);
     await shot(page, '10-foreign-lock-en');
     await page.getByTestId('locale').selectOption('ru');
