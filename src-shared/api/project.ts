@@ -161,9 +161,11 @@ export interface ProjectApi {
   importFiles(files: FilePayload[]): Promise<ImportReport>;
   /**
    * Sets the review status of the mask the client shows: `revisionId` must be the image's current
-   * revision, else `conflict` (details.currentRevision). Approving needs a mask.
+   * revision, else `conflict` (details.currentRevision). Approving needs a mask. With `fromStatus` (a
+   * change the app makes by itself) it applies only while the image still has that status; otherwise
+   * nothing changes and the current record comes back.
    */
-  setStatus(imageId: string, status: ReviewStatus, options: { revisionId: string | null }): Promise<ImageRecord>;
+  setStatus(imageId: string, status: ReviewStatus, options: { revisionId: string | null; fromStatus?: ReviewStatus }): Promise<ImageRecord>;
   /** Checks every log record, the snapshot and every revision and image file (read only). */
   verify(): Promise<VerifyReport>;
   audit(options: { limit?: number; imageId?: string }): Promise<AuditEntry[]>;
@@ -193,7 +195,7 @@ export const projectSchemas = {
   importPaths: z.tuple([z.array(z.string().min(1)).min(1), z.object({ copy: z.boolean().optional(), recursive: z.boolean().optional(), masks: z.enum(['import', 'ignore']).optional() })]),
   scanImport: z.tuple([z.array(z.string().min(1)).min(1), z.object({ recursive: z.boolean().optional() })]),
   importFiles: z.tuple([z.array(z.object({ name: z.string().min(1), bytes: z.instanceof(Uint8Array) })).min(1)]),
-  setStatus: z.tuple([z.string().min(1), z.enum(reviewStatuses), z.object({ revisionId: z.string().nullable() })]),
+  setStatus: z.tuple([z.string().min(1), z.enum(reviewStatuses), z.object({ revisionId: z.string().nullable(), fromStatus: z.enum(reviewStatuses).optional() })]),
   verify: z.tuple([]),
   audit: z.tuple([z.object({ limit: z.number().int().positive().optional(), imageId: z.string().optional() })]),
   exportData: z.tuple([exportOptionsSchema]),

@@ -28,7 +28,7 @@ export function createProjectHandlers(ctx: AppContext): Api['project'] {
     importPaths: (paths, options) => importPaths(session.require(), paths, { ...options, root: ctx.pathRoot }),
     importFiles: (files) => importFiles(session.require(), files),
     scanImport: (paths, options) => scanImport(session.require(), paths, { ...options, root: ctx.pathRoot }),
-    setStatus: (imageId, status, options) => session.require().setStatus(imageId, status, { revisionId: options.revisionId }),
+    setStatus: (imageId, status, options) => session.require().setStatus(imageId, status, { revisionId: options.revisionId, ...(options.fromStatus ? { fromStatus: options.fromStatus } : {}) }),
     async verify() {
       const store = session.require();
       return verifyProject(store.path, { lockedByUs: true, logBytes: store.logBytes });

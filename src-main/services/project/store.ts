@@ -238,11 +238,15 @@ export class ProjectStore {
   /**
    * Changes the review status, logged as 'status' ('approve' for approved) with the revision it applies
    * to. With `expected`, the caller's revision must still be current (else `conflict`). Approving needs a
-   * mask.
+   * mask. With `expected.fromStatus` the change is one the app makes by itself (a predicted film opened
+   * moves to in review): it applies only while the film still has that status, so it can never undo a
+   * person's approval or correction that landed first; otherwise nothing is written.
    */
-  async setStatus(imageId: string, status: ReviewStatus, expected?: { revisionId: string | null }): Promise<ImageRecord> {
-    const image = this.stored(imageId);
-    await this.commit(() => {
+  async setStatus(imageId: string, status: ReviewStatus, expected?: { revisionId: string | null; fromStatus?: ReviewStatus }): Promise<ImageRecord> {
+    this.stored(imageId);
+    await this.commitIf(() => {
+      const image = this.stored(imageId);
+      if (expected?.fromStatus && image.status !== expected.fromStatus) return null;
       if (expected) this.expectRevision(image, expected.revisionId);
       if (expected && status === 'approved' && !image.latestRevisionId) throw new PleuraError('invalid-argument', say('approve.noMask', { name: image.name }));
       const action = status === 'approved' ? 'approve' : 'status';
@@ -297,9 +301,15 @@ export class ProjectStore {
    * the serial section, so the checks it makes (the expected revision) hold when the record is written.
    */
   private commit(build: () => Omit<LogRecord, 'seq' | 'at' | 'user'>): Promise<LogRecord> {
+    return this.commitIf(build) as Promise<LogRecord>;
+  }
+
+  /** As `commit`, but `build` may decide (inside the serial section) that there is nothing to write. */
+  private commitIf(build: () => Omit<LogRecord, 'seq' | 'at' | 'user'> | null): Promise<LogRecord | null> {
     return this.serial(async () => {
       this.writable();
       const record = build();
+      if (!record) return null;
       const full = await this.log.append({ at: new Date().toISOString(), user: this.user, ...record });
       if (record.change) applyChange(this.index, record.change);
       if (this.log.seq - this.snapshotSeq >= snapshotEvery) await this.snapshot().catch(() => undefined);

@@ -172,10 +172,16 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   /** Sets the status of the mask the user sees (`revisionId`); the server refuses it if that mask is no longer current. */
-  async function setStatus(imageId: string, status: ReviewStatus, revisionId: string | null): Promise<boolean> {
+  /**
+   * Sets a film's review status for the revision on screen. `fromStatus` marks a change the app makes by
+   * itself (opened -> in review): the server applies it only while the film still has that status, so it
+   * can never undo an approval that got there first.
+   */
+  async function setStatus(imageId: string, status: ReviewStatus, revisionId: string | null, options: { fromStatus?: ReviewStatus } = {}): Promise<boolean> {
     const existing = images.value.find((image) => image.id === imageId);
     if (existing?.status === status && existing.latestRevisionId === revisionId) return true;
-    const result = await api.project.setStatus(imageId, status, { revisionId });
+    if (options.fromStatus && existing && existing.status !== options.fromStatus) return true;
+    const result = await api.project.setStatus(imageId, status, { revisionId, ...options });
     if (!result.ok) {
       messages.failure('errors.status', result);
       return false;

@@ -42,13 +42,14 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         if (!result) return;
         markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs });
         // Still on screen: it is being reviewed, as a film opened already predicted would be.
-        if (review.selectedId === imageId && project.image(imageId)?.status === 'predicted') await project.setStatus(imageId, 'in-review', result.revision.id);
+        if (review.selectedId === imageId) await project.setStatus(imageId, 'in-review', result.revision.id, { fromStatus: 'predicted' });
       });
     }
     // The brush takes the film's size as soon as its spacing is known, not once the full pixels are here.
     const onMeta = (meta: ImageMeta) => editor.adaptBrush(record, meta.spacing);
     const [shown, opened] = await Promise.all([viewer.load(imageId, { fullAfter: predicted, onMeta }), editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx })]);
-    if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review', editor.session?.revision?.id ?? null);
+    // The film may have been approved or corrected while it loaded: only a film still 'predicted' moves.
+    if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review', editor.session?.revision?.id ?? null, { fromStatus: 'predicted' });
     return shown && opened;
   }
 

@@ -77,6 +77,26 @@ describe('ProjectStore', () => {
     await store.close();
   });
 
+  it('an automatic status change (fromStatus) never undoes an approval that landed first', async () => {
+    const { store, imageId } = await projectWithImage();
+    const revision = await store.saveRevision(imageId, patternMask(6, 4, 1), { source: { kind: 'model', modelId: 'unet', modelVersion: '1' } });
+    expect(store.getImage(imageId).status).toBe('predicted');
+    // The user approves while the film is still loading; the opener's "now in review" arrives after it.
+    const [approved, late] = await Promise.all([
+      store.setStatus(imageId, 'approved', { revisionId: revision.id }),
+      store.setStatus(imageId, 'in-review', { revisionId: revision.id, fromStatus: 'predicted' }),
+    ]);
+    expect(approved.status).toBe('approved');
+    expect(late.status).toBe('approved');
+    expect(store.getImage(imageId).status).toBe('approved');
+    expect((await store.audit({ imageId })).map((e) => e.action)).toEqual(['approve', 'predict', 'import']);
+    // Still 'predicted': the automatic change applies.
+    const otherId = (await importFiles(store, [{ name: 'b.png', bytes: await grayPng(6, 4, 2) }])).imported[0].id;
+    const otherRevision = await store.saveRevision(otherId, patternMask(6, 4, 1), { source: { kind: 'model', modelId: 'unet', modelVersion: '1' } });
+    expect((await store.setStatus(otherId, 'in-review', { revisionId: otherRevision.id, fromStatus: 'predicted' })).status).toBe('in-review');
+    await store.close();
+  });
+
   it('recovers a torn last record without losing earlier ones', async () => {
     const { store, imageId, path } = await projectWithImage();
     await store.setStatus(imageId, 'in-review');
