@@ -6,8 +6,12 @@
  * The English templates are in ./server-messages; a `{name}` in a template is a parameter. A
  * parameter is a string (a file name, a UID: shown as is), a number (formatted for the reader), or
  * another ServerText (a part of the sentence that is itself translated).
+ *
+ * A sentence with a counted noun is a plural template, its forms separated by `|` as vue-i18n writes
+ * them (English 2 forms, Russian 3: see ./plural); the number parameter `count` picks the form.
  */
 import { serverMessages } from './server-messages';
+import { choosePlural } from './plural';
 
 export { serverMessages };
 export type ServerMessageKey = keyof typeof serverMessages;
@@ -49,8 +53,14 @@ export function isServerText(value: unknown): value is ServerText {
 
 /** The English sentence (CLI, logs, and the `reason` beside every key). Numbers as written, not grouped. */
 export function englishOf(text: ServerText): string {
-  const template: string = serverMessages[text.key] ?? text.key;
+  const template = pluralFormOf(serverMessages[text.key] ?? text.key, text, 'en');
   return fillTemplate(template, text.params, (value) => (typeof value === 'object' ? englishOf(value) : String(value)));
+}
+
+/** The form of a (plural) template for the sentence's `count` parameter in `locale`. */
+export function pluralFormOf(template: string, text: ServerText, locale: string): string {
+  const count = text.params?.count;
+  return choosePlural(template, typeof count === 'number' ? count : undefined, locale);
 }
 
 /** A sentence given as English only, or as a key: the English either way. */

@@ -70,7 +70,7 @@ describe.skipIf(!orthancAvailable())('study browser against Orthanc', () => {
 
     await page.getByTestId('pacs-retrieve').click();
     await page.getByTestId('pacs-retrieve-report').waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('pacs-retrieve-report').textContent()).toMatch(/^\s*3 imported, 0 already in the project, 0 not films, 0 failed/);
+    expect(await page.getByTestId('pacs-retrieve-report').textContent()).toMatch(/^\s*3 imported, 0 already in the project, 0 skipped \(not films\), 0 failed/);
     await page.getByTestId('pacs-film-row').nth(2).waitFor();
 
     await page.getByTestId('tab-review').click();

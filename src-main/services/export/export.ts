@@ -122,7 +122,7 @@ export async function exportProject(source: ExportSource, options: ExportOptions
   const job: ExportJob = {
     source, options, outDir, items, report, pseudonyms,
     step(index, item) {
-      if (control.signal?.aborted) throw new PleuraError('cancelled', say('export.cancelledAfter', { exported: report.exported ?? 0, total: items.length }));
+      if (control.signal?.aborted) throw new PleuraError('cancelled', say('export.cancelledAfter', { exported: report.exported ?? 0, count: items.length }));
       control.progress?.(index / Math.max(1, items.length), pseudonyms ? item.stem : item.image.name);
     },
     done(_item, files) {

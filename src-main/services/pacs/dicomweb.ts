@@ -43,7 +43,7 @@ export class DicomWebClient {
     const answer = await this.request(url, { headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } }, signal, say('pacs.whatRetrieve'));
     const bytes = await this.body(answer, url, signal);
     const parts = parseMultipart(bytes, answer.headers.get('content-type') ?? '');
-    if (parts.length !== 1 || parts[0].length === 0) throw new PleuraError('corrupt', say('pacs.parts', { parts: parts.length, instanceUid }));
+    if (parts.length !== 1 || parts[0].length === 0) throw new PleuraError('corrupt', say('pacs.parts', { count: parts.length, instanceUid }));
     return parts[0];
   }
 
@@ -66,7 +66,7 @@ export class DicomWebClient {
     const failed = (response['00081198']?.Value ?? []) as DicomJson[];
     if (failed.length) {
       const reasons = failed.map((item) => `${stringOf(item, '00081155')}: ${String(item['00081197']?.Value?.[0] ?? '?')}`);
-      throw new PleuraError('io', say('pacs.refused', { refused: failed.length, total: files.length, detail: reasons.join('; ') }));
+      throw new PleuraError('io', say('pacs.refused', { refused: failed.length, count: files.length, detail: reasons.join('; ') }));
     }
     const stored = ((response['00081199']?.Value ?? []) as DicomJson[]).map((item) => stringOf(item, '00081155'));
     return { stored };

@@ -1,4 +1,4 @@
-import { serverMessages, type Said, type ServerMessageKey, type ServerText, type TextParam } from '../../../src-shared/api/text';
+import { pluralFormOf, serverMessages, type Said, type ServerMessageKey, type ServerText, type TextParam } from '../../../src-shared/api/text';
 import ru from './server-ru.json';
 import type { Locale } from './index';
 
@@ -15,7 +15,7 @@ export const serverTranslations: Record<Locale, Record<ServerMessageKey, string>
 
 export function translateServerText(text: ServerText, locale: string): string {
   const templates = serverTranslations[locale as Locale] ?? serverTranslations.en;
-  const template = templates[text.key] ?? serverMessages[text.key] ?? text.key;
+  const template = pluralFormOf(templates[text.key] ?? serverMessages[text.key] ?? text.key, text, locale);
   // 'min2': four-digit numbers (a film's 2048 px, a port) are not grouped; 12 345 and more are
   const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 4, useGrouping: 'min2' } as unknown as Intl.NumberFormatOptions);
   const render = (name: string, value: TextParam): string => {

@@ -92,7 +92,7 @@ export const usePacsStore = defineStore('pacs', () => {
     await project.refresh();
     if (settled.state === 'done') {
       lastRetrieve.value = settled.result as PacsRetrieveReport;
-      messages.push(lastRetrieve.value.failed.length ? 'warning' : 'success', 'pacs.retrieved', { imported: lastRetrieve.value.imported.length, failed: lastRetrieve.value.failed.length });
+      messages.push(lastRetrieve.value.failed.length ? 'warning' : 'success', 'pacs.retrieved', { count: lastRetrieve.value.imported.length, failed: lastRetrieve.value.failed.length });
     }
     if (study.value?.studyInstanceUid === studyUid) await openStudy(study.value);
   }
@@ -107,7 +107,7 @@ export const usePacsStore = defineStore('pacs', () => {
     const settled = await jobs.whenSettled(result.value.jobId);
     if (settled.state === 'done') {
       lastSend.value = settled.result as PacsSendReport;
-      messages.push(lastSend.value.skipped.length ? 'warning' : 'success', 'pacs.sent', { sent: lastSend.value.sent.length, skipped: lastSend.value.skipped.length });
+      messages.push(lastSend.value.skipped.length ? 'warning' : 'success', 'pacs.sent', { count: lastSend.value.sent.length, skipped: lastSend.value.skipped.length });
     }
   }
 

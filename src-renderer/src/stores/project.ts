@@ -112,10 +112,14 @@ export const useProjectStore = defineStore('project', () => {
 
   function reportImport(report: ImportReport): void {
     lastImport.value = report;
+    // Three numbers, each agreeing with its own noun: each part is a plural message of its own.
     messages.push(report.rejected.length > 0 ? 'warning' : 'success', 'project.importDone', {
-      imported: report.imported.length,
-      duplicates: report.duplicates.length,
-      rejected: report.rejected.length,
+      importedKey: 'project.importedFilms',
+      importedCount: report.imported.length,
+      duplicatesKey: 'project.alreadyThere',
+      duplicatesCount: report.duplicates.length,
+      rejectedKey: 'project.refusedFiles',
+      rejectedCount: report.rejected.length,
     });
     if (report.masks?.length) messages.push('info', 'import.masksImported', { count: report.masks.length });
     if (report.masksIgnored) messages.push('info', 'import.masksIgnored', { count: report.masksIgnored });

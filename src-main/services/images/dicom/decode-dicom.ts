@@ -42,7 +42,7 @@ export async function decodeDicom(bytes: Uint8Array, name: string, frame: number
   const { parsed, module } = inspect(bytes, name);
   const meta = readDicomMeta(parsed.dataSet, module, parsed.transferSyntax);
   if (!Number.isInteger(frame) || frame < 0 || frame >= module.frames) {
-    throw new PleuraError('invalid-argument', say('dicom.noFrame', { name, frames: module.frames, frame }));
+    throw new PleuraError('invalid-argument', say('dicom.noFrame', { name, count: module.frames, frame }));
   }
   const syntax = TRANSFER_SYNTAXES[parsed.transferSyntax];
   const element = pixelDataElement(parsed.dataSet, name);

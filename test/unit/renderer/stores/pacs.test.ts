@@ -52,7 +52,7 @@ describe('pacs store', () => {
     expect(pacs.retrieving).toBe(false);
     expect(pacs.lastRetrieve).toEqual(report);
     const messages = useMessagesStore();
-    expect(messages.messages.at(-1)).toMatchObject({ kind: 'warning', key: 'pacs.retrieved', params: { imported: 1, failed: 1 } });
+    expect(messages.messages.at(-1)).toMatchObject({ kind: 'warning', key: 'pacs.retrieved', params: { count: 1, failed: 1 } });
   });
 
   it('shows a failed search with its code and keeps the previous results', async () => {
