@@ -7,6 +7,7 @@ import { useProjectStore } from './project';
 import { useReviewStore } from './review';
 import { useViewerStore } from './viewer';
 import { useConfirmStore } from './confirm';
+import { useSettingsStore } from './settings';
 import { markOpen, openMarks } from '../editor/open-timing';
 import type { ImageMeta } from '../../../src-shared/api';
 
@@ -24,6 +25,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const inference = useInferenceStore();
   const messages = useMessagesStore();
   const confirm = useConfirmStore();
+  const settings = useSettingsStore();
   const workspace = ref<Workspace>('review');
   const helpOpen = ref(false);
 
@@ -36,8 +38,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     // A film without any mask gets the model's at once, predicted while it loads (a JPEG 2000 film from its
     // preview); the mask reaches the editor by the project's change event (a clean session adopts it, one
     // with edits is flagged). The full-resolution pixels wait for it: the preview is on screen meanwhile.
+    // Unless the user turned predict-on-open off: then the film opens without a mask and stays 'new'.
     let predicted: Promise<unknown> | undefined;
-    if (record.status === 'new' && record.latestRevisionId === null) {
+    if (settings.predictOnOpen && record.status === 'new' && record.latestRevisionId === null) {
       predicted = inference.predictOnOpen(imageId).then(async (result) => {
         if (!result) return;
         markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs });
