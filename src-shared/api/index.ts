@@ -86,8 +86,12 @@ export function allChannels(): { domain: Domain; method: string; channel: string
 /** Events main pushes to the renderer. */
 export interface ApiEvents {
   job: JobEvent;
-  /** `warnings`: the background check after opening found damage (also in ProjectSummary.warnings). */
-  project: { kind: 'changed' | 'opened' | 'closed' | 'warnings'; imageIds?: string[]; warnings?: string[]; warningTexts?: ServerText[] };
+  /**
+   * `warnings`: the background check after opening found damage (also in ProjectSummary.warnings).
+   * `changed` names the images whose record changed and, in `latestRevisionIds`, each one's current
+   * revision after the change (a view already showing it needs to load nothing).
+   */
+  project: { kind: 'changed' | 'opened' | 'closed' | 'warnings'; imageIds?: string[]; latestRevisionIds?: Record<string, string | null>; warnings?: string[]; warningTexts?: ServerText[] };
   models: { kind: 'activated' | 'added'; key: string };
 }
 export type EventName = keyof ApiEvents;

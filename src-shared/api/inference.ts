@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MaskRevision } from './masks';
+import type { LabelMask, MaskRevision } from './masks';
 
 /** Result of predicting one image. */
 export interface PredictionResult {
@@ -24,6 +24,19 @@ export interface PredictionResult {
 }
 
 /**
+ * The mask of a prediction still being saved: what the network made, under the id its revision will
+ * have. It is not a revision until `predictImage` answers: nothing may be saved on top of it before.
+ */
+export interface PendingPrediction {
+  imageId: string;
+  /** The id the revision is being saved under (the `predictImage` answer's `revision.id` when it succeeds). */
+  revisionId: string;
+  mask: LabelMask;
+  modelId: string;
+  modelVersion: string;
+}
+
+/**
  * Per-pixel uncertainty (binary entropy of the TTA-mean probability, 0..255 for 0..1 bit) at the network's
  * size, cropped to the image content: stretch it over the full image to overlay it.
  */
@@ -44,6 +57,13 @@ export interface InferenceApi {
    */
   predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null; unpredictedOnly?: boolean }): Promise<PredictionResult>;
   /**
+   * The mask of the prediction of this film now running (a `predictImage` asked for before, a batch's),
+   * as soon as the network has made it, while its revision is still being saved; null when none runs
+   * or it failed before making a mask. A viewer shows it at once, and sequences any save of its own after
+   * `predictImage`'s answer (the durable revision, or the failure to report).
+   */
+  predictedMask(imageId: string): Promise<PendingPrediction | null>;
+  /**
    * Starts a batch job and returns its job id. Without `imageIds`: the films with no mask yet, or with
    * `scope: 'not-approved'` every film whose mask is a model's and not approved (re-predict after a
    * promotion). A batch never replaces an approved mask, a user's correction or an imported mask; such
@@ -56,6 +76,7 @@ export interface InferenceApi {
 
 export const inferenceSchemas = {
   predictImage: z.tuple([z.string().min(1), z.object({ modelId: z.string().optional(), tta: z.boolean().optional(), replace: z.boolean().optional(), parentId: z.string().nullable().optional(), unpredictedOnly: z.boolean().optional() })]),
+  predictedMask: z.tuple([z.string().min(1)]),
   predictBatch: z.tuple([z.object({ imageIds: z.array(z.string()).optional(), modelId: z.string().optional(), tta: z.boolean().optional(), scope: z.enum(['unpredicted', 'not-approved']).optional() })]),
   uncertaintyMap: z.tuple([z.string().min(1)]),
 };

@@ -129,6 +129,35 @@ describe('inference on a project', () => {
     expect(store.listRevisions(id)).toHaveLength(1);
   });
 
+  it('a viewer gets the running prediction\'s mask before its revision is on disk, under the id it is then saved as', async () => {
+    const store = getSession(ctx).require();
+    const film = join(dir, 'early.png');
+    await sharp(fixturePath('xray', 'CHNCXR_0010_0.png')).flip().png().toFile(film);
+    const id = (await importPaths(store, [film], { copy: true })).imported[0].id;
+    const events: { imageIds?: string[]; latestRevisionIds?: Record<string, string | null> }[] = [];
+    const off = ctx.events.on('project', (event) => events.push(event));
+    try {
+      const handlers = createInferenceHandlers(ctx);
+      expect(await handlers.predictedMask(id)).toBeNull(); // nothing running
+      const predicting = handlers.predictImage(id, { modelId: modelDir, tta: false, unpredictedOnly: true });
+      const made = await handlers.predictedMask(id);
+      expect(made).not.toBeNull();
+      // Not yet durable when the viewer has it: no revision in the store, no change event.
+      expect(store.getImage(id).latestRevisionId).toBeNull();
+      expect(events.filter((e) => e.imageIds?.includes(id))).toEqual([]);
+      const result = await predicting;
+      expect(result.revision.id).toBe(made!.revisionId);
+      const saved = (await store.loadRevision(id))!;
+      expect(saved.revision.id).toBe(made!.revisionId);
+      expect(saved.mask.data).toEqual(made!.mask.data);
+      // Each change event names the revision current after it: the viewer showing it needs no reload.
+      expect(events.find((e) => e.imageIds?.includes(id))?.latestRevisionIds).toEqual({ [id]: made!.revisionId });
+      expect(await handlers.predictedMask(id)).toBeNull();
+    } finally {
+      off();
+    }
+  });
+
   it('predicts a JPEG 2000 film from its reduced-resolution preview: the mask at the film\'s size, as from the full decode', async () => {
     const store = getSession(ctx).require();
     const report = await importPaths(store, [fixturePath('dicom', '966_fixed.dcm')], { copy: true });

@@ -100,13 +100,13 @@ describe('writes name what they replace; provenance is the server\'s', () => {
     expect(entry).toMatchObject({ action: 'approve', user: 'dr-serve', detail: { revisionId: latest.id } });
   });
 
-  it('tells every client which image changed (the event a stale view refreshes on)', async () => {
+  it('tells every client which image changed and its current revision now (the event a stale view refreshes on)', async () => {
     const events: unknown[] = [];
     const off = ctx.events.on('project', (event) => events.push(event));
     const latest = (await api.masks.revisions(imageId)).at(-1)!;
-    await api.masks.save(imageId, mask(7), { parentId: latest.id });
+    const saved = await api.masks.save(imageId, mask(7), { parentId: latest.id });
     off();
-    expect(events).toContainEqual({ kind: 'changed', imageIds: [imageId] });
+    expect(events).toContainEqual({ kind: 'changed', imageIds: [imageId], latestRevisionIds: { [imageId]: saved.id } });
   });
 });
 

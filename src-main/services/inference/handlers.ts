@@ -10,6 +10,7 @@ export function createInferenceHandlers(ctx: AppContext): Api['inference'] {
   }
   return {
     predictImage: (imageId, options) => inference().predictImage(imageId, options),
+    predictedMask: (imageId) => inference().predictedMask(imageId),
     predictBatch: async (options) => ({ jobId: inference().predictBatch(options).jobId }),
     uncertaintyMap: (imageId) => inference().uncertaintyMap(imageId),
   };

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { batchMayPredict } from './batch-policy';
 import { PREVIEW_MAX_SIDE_PX, type ImageMeta, type ImagePixels } from '../../../src-shared/api/images';
 import { say } from '../../../src-shared/api/text';
-import type { PredictionResult, UncertaintyMap } from '../../../src-shared/api/inference';
+import type { PendingPrediction, PredictionResult, UncertaintyMap } from '../../../src-shared/api/inference';
 import type { ImageRecord } from '../../../src-shared/api/project';
 import { PleuraError, textOf } from '../../../src-shared/api/result';
 import { lungMeasurements } from '../../../src-shared/metrics';
@@ -10,6 +10,7 @@ import { service, type AppContext } from '../context';
 import { createImagesHandlers, filmPreview } from '../images/handlers';
 import { getModelRegistry, type ResolvedModel } from '../models/registry';
 import { getSession } from '../project/session';
+import { newRevisionId } from '../project/store';
 import type { WorkerPrediction } from '../../workers/inference/protocol';
 import { InferenceHost } from './host';
 
@@ -26,6 +27,8 @@ export interface InferenceService {
   host: InferenceHost;
   predictPixels(pixels: ImagePixels, meta: Pick<ImageMeta, 'windows' | 'voiLut'>, options: { model?: string; tta?: boolean }): Promise<PixelsPrediction>;
   predictImage(imageId: string, options: { modelId?: string; tta?: boolean; replace?: boolean; parentId?: string | null; unpredictedOnly?: boolean }): Promise<PredictionResult>;
+  /** The running prediction's mask once made, before its revision is durable (see the contract's `predictedMask`). */
+  predictedMask(imageId: string): Promise<PendingPrediction | null>;
   /** Starts a batch job; `done` settles when it ends (the job's events carry the same outcome). */
   predictBatch(options: { imageIds?: string[]; modelId?: string; tta?: boolean; scope?: 'unpredicted' | 'not-approved' }): { jobId: string; done: Promise<BatchOutcome> };
   uncertaintyMap(imageId: string): Promise<UncertaintyMap | null>;
@@ -79,7 +82,7 @@ function createInferenceService(ctx: AppContext): InferenceService {
    * Predictions running per film (none with `replace`): a caller asking the same (model, TTA) for the
    * same film, or any prediction on open, waits for the one running instead of predicting twice.
    */
-  const running = new Map<string, { key: string; prediction: Promise<PredictionResult> }>();
+  const running = new Map<string, { key: string; prediction: Promise<PredictionResult>; made: Promise<PendingPrediction | null> }>();
   const unpredicted = (image: ImageRecord) => image.latestRevisionId === null && image.status === 'new';
 
   /** `fromViewer`: asked for by a viewer opening the film (not a batch), which asks for its preview too. */
@@ -91,16 +94,23 @@ function createInferenceService(ctx: AppContext): InferenceService {
     if (options.unpredictedOnly && !unpredicted(getSession(ctx).require().getImage(imageId))) {
       throw new PleuraError('conflict', say('inference.hasMask'));
     }
-    const prediction = predictNow(imageId, options, fromViewer).finally(() => {
+    let announce: (made: PendingPrediction | null) => void = () => undefined;
+    const made = new Promise<PendingPrediction | null>((resolve) => (announce = resolve));
+    const prediction = predictNow(imageId, options, fromViewer, announce).finally(() => {
+      announce(null);
       if (running.get(imageId)?.prediction === prediction) running.delete(imageId);
     });
-    running.set(imageId, { key, prediction });
+    running.set(imageId, { key, prediction, made });
     return prediction;
   };
 
   const predictImage: InferenceService['predictImage'] = (imageId, options) => predictShared(imageId, options, !!options.unpredictedOnly);
 
-  const predictNow = async (imageId: string, options: Parameters<InferenceService['predictImage']>[1], fromViewer: boolean): Promise<PredictionResult> => {
+  // Nothing running: nothing to show early (the viewer then gets the mask as any other revision).
+  const predictedMask: InferenceService['predictedMask'] = async (imageId) => (await running.get(imageId)?.made) ?? null;
+
+  /** `announce` is told the mask as soon as the network made it, before the save (null if it never is). */
+  const predictNow = async (imageId: string, options: Parameters<InferenceService['predictImage']>[1], fromViewer: boolean, announce: (made: PendingPrediction) => void = () => undefined): Promise<PredictionResult> => {
     const started = performance.now();
     const store = getSession(ctx).require();
     const images = createImagesHandlers(ctx);
@@ -118,10 +128,16 @@ function createInferenceService(ctx: AppContext): InferenceService {
     const prediction = { ...(await host.predict(model, pixels, meta, { tta: options.tta ?? true, ...(fromPreview ? { maskSize: { widthPx: meta.widthPx, heightPx: meta.heightPx } } : {}) })), model };
     const { manifest, key } = prediction.model;
     const { mask } = prediction;
+    // A viewer waiting for this film shows the mask now, under the id it is being saved as.
+    const revisionId = newRevisionId();
+    announce({ imageId, revisionId, mask, modelId: manifest.id, modelVersion: manifest.version });
+    // Its answer goes out first (the measurements and the save's encoding would hold it up).
+    await new Promise((resolve) => setImmediate(resolve));
     const measured = lungMeasurements(mask.data, mask.widthPx, mask.heightPx, meta.spacing);
     // Recorded as the model by this service, never by a client. On an image holding a person's work the
     // store keeps the prediction beside it unless the user confirmed replacing the revision they saw.
     const revision = await store.saveRevision(imageId, mask, {
+      id: revisionId,
       source: { kind: 'model', modelId: manifest.id, modelVersion: manifest.version },
       ...(options.replace ? { replace: true, parentId: options.parentId ?? null } : {}),
     });
@@ -184,5 +200,5 @@ function createInferenceService(ctx: AppContext): InferenceService {
     return bytes ? decodeMap(bytes) : null;
   };
 
-  return { host, predictPixels, predictImage, predictBatch, uncertaintyMap, close: () => host.close() };
+  return { host, predictPixels, predictImage, predictedMask, predictBatch, uncertaintyMap, close: () => host.close() };
 }

@@ -43,7 +43,7 @@ function createSession(ctx: AppContext): ProjectSession {
 
   const attach = (next: ProjectStore): ProjectStore => {
     store = next;
-    next.onChange = (imageIds) => ctx.events.emit('project', { kind: 'changed', imageIds });
+    next.onChange = (imageIds, latestRevisionIds) => ctx.events.emit('project', { kind: 'changed', imageIds, latestRevisionIds });
     const source: ImageSource = {
       readImageBytes: async (imageId) => ({ bytes: await next.readImageBytes(imageId), name: next.stored(imageId).name }),
       getUserSpacingMm: async (imageId) => next.stored(imageId).userSpacingMm,

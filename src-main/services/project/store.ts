@@ -20,13 +20,24 @@ import { storeImage } from './add-image';
 const snapshotEvery = 1000;
 
 /**
+ * A new revision id: base-36 milliseconds, then 40 random bits (sorted by time, never reused). The inference service takes one before the save so that a viewer can show a
+ * prediction under the id it will be saved as (see `saveRevision`'s `id`).
+ */
+export function newRevisionId(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`;
+}
+
+/**
  * One open project folder. The log (log.jsonl) is both the metadata store and the audit trail; the
  * in-memory state is its replay. Every mutation is serialised, durable on disk before it resolves,
  * and then applied in memory. See docs/storage.md.
  */
 export class ProjectStore {
-  /** Called with the ids of images whose record changed (the session turns it into an event). */
-  onChange: ((imageIds: string[]) => void) | null = null;
+  /**
+   * Called with the ids of images whose record changed and each one's current revision after the change
+   * (the session turns it into an event).
+   */
+  onChange: ((imageIds: string[], latestRevisionIds: Record<string, string | null>) => void) | null = null;
   readonly path: string;
   /** Who edits are recorded as: decided when the project is opened, never by a client. */
   readonly user: string;
@@ -184,12 +195,13 @@ export class ProjectStore {
    * revision, else the save is refused as `conflict` carrying the current one (nothing is overwritten).
    * `source` defaults to the project's user. A model revision on an image holding user work (a user or
    * reference revision, or approval) is stored beside it and does not become current unless `replace`.
+   * `id`: one taken from {@link newRevisionId} before (a prediction shown while it is saved), else a new one.
    */
-  async saveRevision(imageId: string, mask: LabelMask, options: { source?: RevisionSource; parentId?: string | null; replace?: boolean } = {}): Promise<MaskRevision> {
+  async saveRevision(imageId: string, mask: LabelMask, options: { source?: RevisionSource; parentId?: string | null; replace?: boolean; id?: string } = {}): Promise<MaskRevision> {
     const image = this.stored(imageId);
     checkMask(mask, image);
     this.writable();
-    const id = `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`;
+    const id = options.id ?? newRevisionId();
     const file = `masks/${imageId}/${id}.bin`;
     const bytes = encodeRevisionFile(mask);
     await writeFileAtomic(safeJoin(this.path, file), bytes, { exclusive: true });
@@ -314,7 +326,7 @@ export class ProjectStore {
       if (record.change) applyChange(this.index, record.change);
       if (this.log.seq - this.snapshotSeq >= snapshotEvery) await this.snapshot().catch(() => undefined);
       const changed = changedImages(record.change);
-      if (changed.length) this.onChange?.(changed);
+      if (changed.length) this.onChange?.(changed, Object.fromEntries(changed.map((imageId) => [imageId, this.index.byId.get(imageId)?.latestRevisionId ?? null])));
       return full;
     });
   }
