@@ -36,19 +36,36 @@ export function createSync(deps: SyncDeps) {
     deps.bump();
   }
 
+  /** After a save or a shown prediction got its answer: the check the change events seen meanwhile asked for. */
+  function recheck(target: MaskSession): Promise<void> {
+    if (!target.recheck) return Promise.resolve();
+    const latest = target.recheckLatest;
+    target.recheck = false;
+    return syncWithServer([target.imageId], latest === undefined ? undefined : { [target.imageId]: latest });
+  }
+
   /**
    * After a change elsewhere (another client, a batch prediction, a confirmed prediction, a restore):
    * a session without unsaved edits shows the server's current mask at once; one with unsaved edits is
    * marked in conflict, and the user chooses. Never a stale mask, never a silent overwrite.
    */
-  async function syncWithServer(imageIds: string[]): Promise<void> {
+  async function syncWithServer(imageIds: string[], latestRevisionIds?: Record<string, string | null>): Promise<void> {
     for (const imageId of imageIds) {
       const kept = sessions.get(imageId);
       if (!kept) continue;
-      kept.recheck = kept.saving;
-      if (kept.saving) continue;
+      // The event says which revision is current now: one this view shows (or is being saved as) needs no load.
+      const latest = latestRevisionIds && Object.prototype.hasOwnProperty.call(latestRevisionIds, imageId) ? latestRevisionIds[imageId] : undefined;
+      if (kept.recheck) kept.recheckLatest = latest;
+      if (latest !== undefined && latest === (kept.pending?.revisionId ?? kept.revision?.id ?? null)) continue;
+      // A save or a shown prediction on its way: checked again once it has its answer.
+      kept.recheck = kept.saving || !!kept.pending;
+      kept.recheckLatest = latest;
+      if (kept.recheck) continue;
       const result = await api.masks.load(imageId, {});
-      if (!result.ok || (result.value?.revision.id ?? null) === (kept.revision?.id ?? null)) continue;
+      if (!result.ok) continue;
+      const loadedId = result.value?.revision.id ?? null;
+      // The revision this view shows, or the prediction it shows while that is being saved (it came first).
+      if (loadedId === (kept.revision?.id ?? null) || loadedId === kept.pending?.revisionId) continue;
       if (kept.history.modified) {
         kept.conflict = result.value?.revision ?? null;
         deps.bump();
@@ -77,5 +94,5 @@ export function createSync(deps: SyncDeps) {
   }
 
 
-  return { syncWithServer, resolveConflict };
+  return { syncWithServer, recheck, resolveConflict };
 }

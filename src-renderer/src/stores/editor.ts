@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { LabelMask, MaskRevision, PixelSpacing } from '../../../src-shared/api';
+import type { LabelMask, MaskRevision, PendingPrediction, PixelSpacing, PredictionResult } from '../../../src-shared/api';
 import { defaultBrushRadiusPx, maxBrushRadiusPx } from '../editor/brush-size';
 import type { MaskDiff } from '../../../src-shared/mask/diff';
 import type { PixelRect } from '../../../src-shared/mask/types';
@@ -34,6 +34,14 @@ export interface MaskSession {
   /** A save is on its way (change events seen meanwhile are checked again after it). */
   saving: boolean;
   recheck: boolean;
+  /** The current revision the last change event seen during a save or a pending prediction named (undefined: not said). */
+  recheckLatest?: string | null;
+  /**
+   * The model's mask on screen while the server still saves it as revision `revisionId`
+   * ({@link showPrediction}); `settled` resolves once its answer came (the revision durable, or not saved).
+   * A save of edits made meanwhile waits for it, so that it goes on top of the durable revision.
+   */
+  pending?: { revisionId: string; settled: Promise<void> } | null;
   /**
    * The mask was made empty here (the film had no mask) and holds no label until an edit: with
    * `history.modified` false it needs no pass over its pixels to be shown or measured.
@@ -42,7 +50,8 @@ export interface MaskSession {
 }
 
 export type MaskView = 'fill' | 'contour' | 'hidden';
-export type RedrawListener = (rect: PixelRect | null) => void;
+/** `now`: paint at once rather than with the next frame (a mask the user is waiting for). */
+export type RedrawListener = (rect: PixelRect | null, options?: { now?: boolean }) => void;
 
 const cleanSessionsKept = 4;
 const autoSaveDelayMs = 4_000;
@@ -58,7 +67,7 @@ export const useEditorStore = defineStore('editor', () => {
   const project = useProjectStore();
   const confirm = useConfirmStore();
   const sessions = new Map<string, MaskSession>();
-  const { syncWithServer, resolveConflict } = createSync({
+  const { syncWithServer, recheck, resolveConflict } = createSync({
     api, sessions, current: () => session.value, loadPrediction: (imageId, loaded) => loadPrediction(imageId, loaded),
     redraw: (rect) => redraw(rect), bump: () => bump(), save: (target) => saveSession(target, { quiet: false }),
     loadFailed: (result) => messages.failure('errors.maskLoad', result),
@@ -96,8 +105,8 @@ export const useEditorStore = defineStore('editor', () => {
     return () => redrawListeners.delete(listener);
   }
 
-  function redraw(rect: PixelRect | null): void {
-    for (const listener of redrawListeners) listener(rect);
+  function redraw(rect: PixelRect | null, options?: { now?: boolean }): void {
+    for (const listener of redrawListeners) listener(rect, options);
   }
 
   function forgetCleanSessions(): void {
@@ -194,6 +203,8 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   async function saveSession(target: MaskSession, options: { quiet: boolean }): Promise<boolean> {
+    // Edits on a prediction still being saved go on top of its durable revision, never before it.
+    if (target.pending && target.history.modified) await target.pending.settled;
     if (!target.history.modified) return true;
     // Nothing goes over a newer revision until the user has chosen (resolveConflict).
     if (target.conflict) return false;
@@ -223,8 +234,52 @@ export const useEditorStore = defineStore('editor', () => {
     await project.refreshImages();
     if (!options.quiet) messages.push('success', 'editor.saved', {});
     forgetCleanSessions();
-    if (target.recheck) await syncWithServer([target.imageId]);
+    await recheck(target);
     return true;
+  }
+
+  /**
+   * Shows the model's mask the server is still saving (`inference.predictedMask`) in the film's session,
+   * if that is still the empty, untouched one it opened with: on screen at once. Edits may start on it;
+   * their save waits for `durable` (the `predictImage` answer) and goes on top of the revision it names.
+   * If the prediction did not become the film's mask (the save failed, or another's work came first),
+   * an untouched session shows what the server holds instead and a failure is said; edits are kept.
+   */
+  function showPrediction(made: PendingPrediction, durable: Promise<PredictionResult | null>): boolean {
+    const target = sessions.get(made.imageId);
+    if (!target || target.revision || target.pending || target.conflict || target.saving || target.history.modified || !target.blank) return false;
+    if (made.mask.widthPx !== target.mask.widthPx || made.mask.heightPx !== target.mask.heightPx) return false;
+    target.mask.data.set(made.mask.data);
+    target.blank = false;
+    target.prediction = { ...made.mask, data: made.mask.data.slice() };
+    const settled = durable.then((result) => settlePrediction(target, made, result), () => settlePrediction(target, made, null));
+    target.pending = { revisionId: made.revisionId, settled };
+    if (session.value === target) redraw(null, { now: true });
+    bump();
+    return true;
+  }
+
+  async function settlePrediction(target: MaskSession, made: PendingPrediction, result: PredictionResult | null): Promise<void> {
+    target.pending = null;
+    const saved = result?.revision.id === made.revisionId;
+    if (saved && result.current) {
+      target.revision = result.revision;
+      bump();
+      await recheck(target);
+      return;
+    }
+    if (!saved) messages.push('error', target.history.modified ? 'editor.predictionUnsavedEdited' : 'editor.predictionUnsaved', {});
+    if (!target.history.modified) {
+      target.mask.data.fill(0);
+      target.blank = true;
+      target.prediction = null;
+      if (session.value === target) redraw(null);
+    }
+    bump();
+    // What the server holds now: an untouched session shows it, one with edits is flagged if it moved on.
+    target.recheck = true;
+    target.recheckLatest = undefined;
+    await recheck(target);
   }
 
   /** Saves the current image's edits as a new revision; true when nothing is left unsaved. */
@@ -254,6 +309,7 @@ export const useEditorStore = defineStore('editor', () => {
   async function approve(): Promise<boolean> {
     const current = session.value;
     if (!current) return false;
+    await current.pending?.settled;
     if (!(await save({ quiet: true }))) return false;
     if (!current.revision) {
       messages.push('warning', 'editor.nothingToApprove', {});
@@ -302,12 +358,12 @@ export const useEditorStore = defineStore('editor', () => {
 
   // Every open view follows the project: a change elsewhere refreshes or flags the sessions it touches.
   api.on('project', (event) => {
-    if (event.kind === 'changed' && event.imageIds) void syncWithServer(event.imageIds);
+    if (event.kind === 'changed' && event.imageIds) void syncWithServer(event.imageIds, event.latestRevisionIds);
   });
 
   return {
     session, version, loading, saving, dirty, canUndo, canRedo, unsavedImageIds,
     activeLabel, brushRadiusPx, brushSizeChosen, smartTolerancePercent, tool, protectOtherLabels, view, opacity, showUncertainty,
-    onRedraw, redraw, open, syncWithServer, resolveConflict, discard, commit, undo, redo, save, saveAll, approve, setLabel, toggleOverlay, resizeBrush, setBrushRadius, adaptBrush,
+    onRedraw, redraw, open, showPrediction, syncWithServer, resolveConflict, discard, commit, undo, redo, save, saveAll, approve, setLabel, toggleOverlay, resizeBrush, setBrushRadius, adaptBrush,
   };
 });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { PredictionResult, UncertaintyMap } from '../../../src-shared/api';
+import type { PendingPrediction, PredictionResult, UncertaintyMap } from '../../../src-shared/api';
 import { useApi } from './api';
 import { useJobsStore } from './jobs';
 import { useMessagesStore } from './messages';
@@ -59,6 +59,15 @@ export const useInferenceStore = defineStore('inference', () => {
     }
   }
 
+  /**
+   * The mask of the prediction of this film now running, once the network made it and before it is saved
+   * (null when none runs, or the server cannot say: the mask then comes as any saved revision does).
+   */
+  async function predictedMask(imageId: string): Promise<PendingPrediction | null> {
+    const result = await api.inference.predictedMask(imageId);
+    return result.ok ? result.value : null;
+  }
+
   /** Starts a batch job (every unpredicted image when `imageIds` is omitted). */
   async function predictBatch(imageIds?: string[], options: { scope?: 'unpredicted' | 'not-approved' } = {}): Promise<string | null> {
     const result = await api.inference.predictBatch({ imageIds, tta: tta.value, ...options });
@@ -88,5 +97,5 @@ export const useInferenceStore = defineStore('inference', () => {
     return result.value;
   }
 
-  return { predicting, lastResult, uncertainty, tta, predict, predictOnOpen, predictBatch, loadUncertainty };
+  return { predicting, lastResult, uncertainty, tta, predict, predictOnOpen, predictedMask, predictBatch, loadUncertainty };
 });

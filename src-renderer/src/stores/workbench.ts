@@ -36,21 +36,29 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     markOpen(openMarks.open, imageId);
     review.select(imageId);
     // A film without any mask gets the model's at once, predicted while it loads (a JPEG 2000 film from its
-    // preview); the mask reaches the editor by the project's change event (a clean session adopts it, one
-    // with edits is flagged). The full-resolution pixels wait for it: the preview is on screen meanwhile.
-    // Unless the user turned predict-on-open off: then the film opens without a mask and stays 'new'.
-    let predicted: Promise<unknown> | undefined;
-    if (settings.predictOnOpen && record.status === 'new' && record.latestRevisionId === null) {
-      predicted = inference.predictOnOpen(imageId).then(async (result) => {
-        if (!result) return;
-        markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs });
-        // Still on screen: it is being reviewed, as a film opened already predicted would be.
-        if (review.selectedId === imageId) await project.setStatus(imageId, 'in-review', result.revision.id, { fromStatus: 'predicted' });
-      });
-    }
+    // preview). The mask is shown as soon as the network made it (`predictedMask`, asked after the
+    // prediction so that the server has it running), while the server saves it; edits on it are saved only
+    // on top of the durable revision (editor.showPrediction). Otherwise it reaches the editor by the
+    // project's change event (a clean session adopts it, one with edits is flagged). The full-resolution
+    // pixels wait for the answer: the preview is on screen meanwhile. Unless the user turned predict-on-open
+    // off: then the film opens without a mask and stays 'new'.
+    const durable = settings.predictOnOpen && record.status === 'new' && record.latestRevisionId === null ? inference.predictOnOpen(imageId) : undefined;
+    const predicted = durable?.then(async (result) => {
+      if (!result) return;
+      markOpen(openMarks.predicted, imageId, { timingsMs: result.timingsMs });
+      // Still on screen: it is being reviewed, as a film opened already predicted would be.
+      if (review.selectedId === imageId) await project.setStatus(imageId, 'in-review', result.revision.id, { fromStatus: 'predicted' });
+    });
     // The brush takes the film's size as soon as its spacing is known, not once the full pixels are here.
     const onMeta = (meta: ImageMeta) => editor.adaptBrush(record, meta.spacing);
-    const [shown, opened] = await Promise.all([viewer.load(imageId, { fullAfter: predicted, onMeta }), editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx })]);
+    const showing = viewer.load(imageId, { fullAfter: predicted, onMeta });
+    const opening = editor.open(imageId, { widthPx: record.widthPx, heightPx: record.heightPx });
+    if (durable) {
+      void inference.predictedMask(imageId).then(async (made) => {
+        if (made && (await opening)) editor.showPrediction(made, durable);
+      });
+    }
+    const [shown, opened] = await Promise.all([showing, opening]);
     // The film may have been approved or corrected while it loaded: only a film still 'predicted' moves.
     if (shown && opened && record.status === 'predicted') await project.setStatus(imageId, 'in-review', editor.session?.revision?.id ?? null, { fromStatus: 'predicted' });
     return shown && opened;
