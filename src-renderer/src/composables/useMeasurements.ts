@@ -36,10 +36,10 @@ export function useMeasurements() {
   /** Why this film may not be a frontal chest X-ray (DICOM body part / view, mask shape, uncertainty). */
   const flags = shallowRef<FilmFlag[]>([]);
   const project = useProjectStore();
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let scheduled = false;
 
   function update(): void {
-    timer = null;
+    scheduled = false;
     const session = editor.session;
     if (!session) {
       spacing.value = null;
@@ -61,8 +61,9 @@ export function useMeasurements() {
       agreement.value = null;
     } else {
       areas.value = lungMeasurements(mask.data, mask.widthPx, mask.heightPx, spacing.value);
-      // An untouched model mask is its prediction (loaded as its copy): agreement from its counts.
-      const isPrediction = untouched && session.revision?.source.kind === 'model' && session.prediction?.data.length === mask.data.length;
+      // An untouched model mask (saved, or still being saved) is its prediction (loaded as its copy):
+      // agreement from its counts.
+      const isPrediction = untouched && (session.revision?.source.kind === 'model' || !!session.pending) && session.prediction?.data.length === mask.data.length;
       const prediction = session.prediction;
       agreement.value = isPrediction ? selfAgreement(areas.value, mask.data.length) : prediction && prediction.data.length === mask.data.length ? lungMetrics(mask.data, prediction.data) : null;
     }
@@ -71,7 +72,12 @@ export function useMeasurements() {
   }
 
   watch(() => [editor.version, editor.session, viewer.meta] as const, () => {
-    if (!timer) timer = setTimeout(update, 30);
+    if (scheduled) return;
+    scheduled = true;
+    // After the next frame: a mask that just arrived is painted before it is measured (a pass or two over it).
+    const later = () => setTimeout(update, 30);
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(later);
+    else later();
   }, { immediate: true });
 
   return { areas, agreement, spacing, flags };

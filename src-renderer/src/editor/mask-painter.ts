@@ -49,6 +49,24 @@ export function paintMaskRect(mask: LabelMask, out: Uint32Array, rect: PixelRect
   }
 }
 
+/**
+ * Writes the fill colours of a mask sampled every second pixel in both directions into `out` (a Uint32
+ * view of an ImageData of ceil(width/2) x ceil(height/2)): the pixel at (x, y) is the mask's (2x, 2y).
+ */
+export function paintMaskHalf(mask: LabelMask, out: Uint32Array): void {
+  const { widthPx, heightPx, data } = mask;
+  const halfWidth = (widthPx + 1) >> 1;
+  const halfHeight = (heightPx + 1) >> 1;
+  for (let y = 0; y < halfHeight; y++) {
+    const row = 2 * y * widthPx;
+    const at = y * halfWidth;
+    for (let x = 0; x < halfWidth; x++) out[at + x] = palette[data[row + 2 * x]] ?? 0;
+  }
+}
+
+/** Masks from this many pixels up are first painted whole at half resolution when the view shows them at half size or less. */
+export const HALF_FIRST_MIN_PIXELS = 2_000_000;
+
 /** `rect` grown by `marginPx` on every side and clipped to the mask. */
 export function growRect(rect: PixelRect, marginPx: number, size: { widthPx: number; heightPx: number }): PixelRect {
   const x0 = Math.max(0, rect.x - marginPx);
@@ -62,6 +80,11 @@ export function growRect(rect: PixelRect, marginPx: number, size: { widthPx: num
  * The mask layer's one cached canvas. A full paint happens when an image or view mode changes; an edit
  * repaints only its dirty rectangle (putImageData of that rectangle), so a brush dab on a 3000×3000 mask
  * costs a few thousand pixels, not nine million. The ImageData is allocated once per image.
+ *
+ * A whole fill paint of a large mask (from {@link HALF_FIRST_MIN_PIXELS}) shown at half size or less
+ * (`viewScale`, screen pixels per mask pixel) is made at half resolution first, a quarter of the pixels,
+ * which shows the same on screen; {@link finishHalf} (the stage calls it a moment later, and any edit
+ * or other paint before) replaces it with the full-resolution one.
  */
 export class MaskPainter {
   readonly canvas: HTMLCanvasElement;
@@ -70,6 +93,10 @@ export class MaskPainter {
   private pixels32: Uint32Array | null = null;
   mode: MaskViewMode = 'fill';
   thicknessPx = 1;
+  /** Screen pixels per mask pixel in the view. */
+  viewScale = 1;
+  /** The mask shown at half resolution, until its full-resolution paint. */
+  private halfOf: LabelMask | null = null;
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -79,6 +106,11 @@ export class MaskPainter {
   }
 
   private ensureSize(mask: LabelMask): void {
+    if (this.halfOf) {
+      this.halfOf = null;
+      this.canvas.width = mask.widthPx;
+      this.canvas.height = mask.heightPx;
+    }
     if (this.imageData && this.imageData.width === mask.widthPx && this.imageData.height === mask.heightPx) return;
     this.canvas.width = mask.widthPx;
     this.canvas.height = mask.heightPx;
@@ -93,15 +125,43 @@ export class MaskPainter {
     this.context.clearRect(0, 0, mask.widthPx, mask.heightPx);
   }
 
-  /** Repaints `rect` (or everything when null) from the mask. */
-  paint(mask: LabelMask, rect: PixelRect | null): void {
+  /** Whether a half-resolution paint waits for its full-resolution one. */
+  get showsHalf(): boolean {
+    return this.halfOf !== null;
+  }
+
+  /** Paints the full resolution of a mask shown at half resolution (nothing otherwise). */
+  finishHalf(): void {
+    const mask = this.halfOf;
+    if (mask) this.paint(mask, null, { full: true });
+  }
+
+  /**
+   * Repaints `rect` (or everything when null) from the mask; `full` rules out the half-resolution first
+   * paint. True when the paint was at half resolution ({@link finishHalf} follows).
+   */
+  paint(mask: LabelMask, rect: PixelRect | null, options: { full?: boolean } = {}): boolean {
+    if (rect === null && !options.full && this.mode === 'fill' && this.viewScale <= 0.5 && mask.widthPx * mask.heightPx >= HALF_FIRST_MIN_PIXELS) {
+      const halfWidth = (mask.widthPx + 1) >> 1;
+      const halfHeight = (mask.heightPx + 1) >> 1;
+      this.canvas.width = halfWidth;
+      this.canvas.height = halfHeight;
+      const half = this.context.createImageData(halfWidth, halfHeight);
+      paintMaskHalf(mask, new Uint32Array(half.data.buffer));
+      this.context.putImageData(half, 0, 0);
+      this.halfOf = mask;
+      return true;
+    }
+    // The canvas holds only a half-resolution paint: an edit repaints all of it at full resolution.
+    if (this.halfOf) rect = null;
     this.ensureSize(mask);
-    if (!this.imageData || !this.pixels32) return;
+    if (!this.imageData || !this.pixels32) return false;
     const full: PixelRect = { x: 0, y: 0, widthPx: mask.widthPx, heightPx: mask.heightPx };
     // In contour view a changed pixel also changes whether its neighbours are edges.
     const area = rect ? growRect(rect, this.mode === 'contour' ? this.thicknessPx : 0, mask) : full;
-    if (area.widthPx <= 0 || area.heightPx <= 0) return;
+    if (area.widthPx <= 0 || area.heightPx <= 0) return false;
     paintMaskRect(mask, this.pixels32, area, { mode: this.mode, thicknessPx: this.thicknessPx });
     this.context.putImageData(this.imageData, 0, 0, area.x, area.y, area.widthPx, area.heightPx);
+    return false;
   }
 }

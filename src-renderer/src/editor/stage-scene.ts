@@ -7,6 +7,9 @@ import type { ToolCursor, ToolPreview } from './tools';
 
 const cursorColours: Record<number, string> = { 1: `rgb(${lungColors.right.join(', ')})`, 2: `rgb(${lungColors.left.join(', ')})` };
 
+/** How long after a half-resolution first paint of the mask its full resolution is painted. */
+const HALF_PAINT_FULL_AFTER_MS = 400;
+
 /**
  * What the stage draws, without knowing the stores: an image layer (windowed canvas, not listening), an
  * uncertainty overlay, the mask layer (one canvas redrawn by dirty rectangle) and a tool layer (cursor,
@@ -14,6 +17,7 @@ const cursorColours: Record<number, string> = { 1: `rgb(${lungColors.right.join(
  * the 9-megapixel layers.
  */
 export function createStageScene() {
+  let halfTimer: ReturnType<typeof setTimeout> | null = null;
   const imagePainter = new ImagePainter(document.createElement('canvas'));
   const maskPainter = new MaskPainter(document.createElement('canvas'));
   const overlayCanvas = document.createElement('canvas');
@@ -45,12 +49,25 @@ export function createStageScene() {
     /** The layers in drawing order, for the stage. */
     layers: [imageLayer, overlayLayer, maskLayer, toolLayer] as const,
 
-    /** Repaints the mask (only `rect` when given). */
-    paintMask(mask: LabelMask, rect: PixelRect | null, options: { empty?: boolean } = {}): void {
+    /**
+     * Repaints the mask (only `rect` when given). `now`: the layer is drawn at once (a batched draw would
+     * wait for the next frame). A whole mask painted at half resolution first gets its full resolution a
+     * moment later.
+     */
+    paintMask(mask: LabelMask, rect: PixelRect | null, options: { empty?: boolean; now?: boolean } = {}): void {
+      if (halfTimer) clearTimeout(halfTimer);
+      halfTimer = null;
       if (options.empty && rect === null) maskPainter.clear(mask);
-      else maskPainter.paint(mask, rect);
+      else if (maskPainter.paint(mask, rect)) {
+        halfTimer = setTimeout(() => {
+          halfTimer = null;
+          maskPainter.finishHalf();
+          maskLayer.batchDraw();
+        }, HALF_PAINT_FULL_AFTER_MS);
+      }
       maskNode.size({ width: mask.widthPx, height: mask.heightPx });
-      maskLayer.batchDraw();
+      if (options.now) maskLayer.draw();
+      else maskLayer.batchDraw();
     },
 
     /**

@@ -41,8 +41,15 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
   /** A whole-mask repaint waiting for the next frame: opening a film asks for one several times. */
   let wholeMaskFrame = 0;
 
-  function redrawMask(rect: PixelRect | null): void {
+  function redrawMask(rect: PixelRect | null, options?: { now?: boolean }): void {
     if (!editor.session?.mask) return;
+    if (rect === null && options?.now) {
+      // The mask the user is waiting for (a prediction just made): painted in this task, no frame waited for.
+      if (wholeMaskFrame) cancelAnimationFrame(wholeMaskFrame);
+      wholeMaskFrame = 0;
+      repaintWholeMask();
+      return;
+    }
     if (rect === null) {
       if (!wholeMaskFrame) wholeMaskFrame = requestAnimationFrame(repaintWholeMask);
       return;
@@ -58,13 +65,13 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
     const session = editor.session;
     if (!session) return;
     // A film's first, untouched mask holds no label at all: cleared, not painted pixel by pixel.
-    scene.paintMask(session.mask, null, { empty: session.blank === true && !session.history.modified });
+    scene.paintMask(session.mask, null, { empty: session.blank === true && !session.history.modified, now: true });
     markMaskShown();
   }
 
   function markMaskShown(): void {
     const session = editor.session;
-    const revisionId = session?.revision?.id ?? null;
+    const revisionId = session?.revision?.id ?? session?.pending?.revisionId ?? null;
     if (!session || !revisionId || revisionId === maskMarked || !scene.maskLayer.visible() || session.imageId !== viewer.imageId || !viewer.shown) return;
     maskMarked = revisionId;
     markAfterPaint(openMarks.mask, session.imageId, { revisionId });
@@ -80,6 +87,12 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
   function applyViewport(): void {
     const current = stage.value;
     if (!current) return;
+    scene.maskPainter.viewScale = viewport.value.scale;
+    // Zoomed in past half size: a mask still shown at half resolution gets its full one now.
+    if (viewport.value.scale > 0.5 && scene.maskPainter.showsHalf) {
+      scene.maskPainter.finishHalf();
+      scene.maskLayer.batchDraw();
+    }
     current.scale({ x: viewport.value.scale, y: viewport.value.scale });
     current.position({ x: viewport.value.x, y: viewport.value.y });
     current.batchDraw();
@@ -163,7 +176,7 @@ export function useEditorStage(container: Ref<HTMLElement | null>, options: { ed
       applyViewport();
     });
     resizeObserver.observe(element);
-    stopRedraw = editor.onRedraw((rect) => redrawMask(rect));
+    stopRedraw = editor.onRedraw((rect, redrawOptions) => redrawMask(rect, redrawOptions));
     if (viewer.shown) showImage();
     redrawMask(null);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelMask } from '../../../../src-shared/api';
-import { growRect, lungColors, packRgba, paintMaskRect } from '../../../../src-renderer/src/editor/mask-painter';
+import { growRect, lungColors, packRgba, paintMaskHalf, paintMaskRect } from '../../../../src-renderer/src/editor/mask-painter';
 
 /** A label mask from rows of digits ('.' is background). */
 function mask(rows: string[]): LabelMask {
@@ -46,6 +46,17 @@ describe('mask painter', () => {
     const out = new Uint32Array(30);
     paintMaskRect(labels, out, { x: 0, y: 0, widthPx: 6, heightPx: 5 }, { mode: 'contour' });
     expect(read(out, 6)).toEqual(['......', '.111.2', '.1.1.2', '.111.2', '......']);
+  });
+
+  it('the half-resolution paint takes every second pixel of every second row (odd sides rounded up)', () => {
+    const odd = mask([
+      '1.2..',
+      '.....',
+      '2.1.1',
+    ]);
+    const out = new Uint32Array(3 * 2).fill(0x12345678);
+    paintMaskHalf(odd, out);
+    expect(read(out, 3)).toEqual(['12.', '211']);
   });
 
   it('a dirty rectangle writes only its own pixels', () => {
