@@ -12,8 +12,8 @@ import { createProjectInUi, ensureRendererBuilt, errorToasts, importInUi, stageB
 // approved and the one they corrected keep their masks. In Chromium through serve mode at 1280x800.
 const shots = resultsDir('e2e', 'models-repredict');
 const films = readdirSync(fixturePath('xray')).filter((name) => name.endsWith('.png') && !name.includes('.mask.')).slice(0, 3).map((name) => fixturePath('xray', name));
-const older = 'pleura-lungs-unet@1.0.0';
-const newer = 'pleura-lungs-unet@2.0.0';
+const older = 'pleura-lungs-unet@2.0.0';
+const newer = 'pleura-lungs-unet@3.0.0';
 
 const item = (page: Page, name: string) => page.locator(`[data-testid="queue-item"][data-image-name="${name}"]`);
 const nameOf = (path: string) => path.split('/').at(-1)!;

@@ -55,7 +55,7 @@ describe('reference set', () => {
   const model = (key: string, dir: string, parent?: string) => ({ key, dir, manifest: { training: { parent } } }) as unknown as ResolvedModel;
 
   // The reference set is looked up in the version's own folder, so each shipped version folder holds one.
-  it.each(['1.0.0', '2.0.0'])('shipped model %s has one, and a fine-tuned version finds it through its parent', async (version) => {
+  it.each(['1.0.0', '2.0.0', '3.0.0'])('shipped model %s has one, and a fine-tuned version finds it through its parent', async (version) => {
     const base = model(`pleura-lungs-unet@${version}`, join(repoRoot, 'models', `pleura-lungs-unet-${version}`));
     const child = model('pleura-lungs-unet@2026', join(repoRoot, 'no-such-folder'), base.key);
     const registry = { resolve: async (key?: string) => (key === base.key ? base : Promise.reject(new Error('nope'))) };
