@@ -86,9 +86,13 @@ export class DecodeHost {
     this.full = new Lane(spawn);
   }
 
-  /** Decodes one frame (see decodeImage: the same values, metadata and errors). */
-  async decode(bytes: Uint8Array, options: { name: string; frame?: number }): Promise<DecodedFrame> {
-    const decoded = await this.full.request({ type: 'full', bytes, name: options.name, frame: options.frame ?? 0 });
+  /**
+   * Decodes one frame (see decodeImage: the same values, metadata and errors); with `previewMaxSidePx`,
+   * the answer also holds the frame's preview (see DecodedFrame's `preview`), made in the same worker.
+   */
+  async decode(bytes: Uint8Array, options: { name: string; frame?: number; previewMaxSidePx?: number }): Promise<DecodedFrame> {
+    const job = { type: 'full' as const, bytes, name: options.name, frame: options.frame ?? 0 };
+    const decoded = await this.full.request(options.previewMaxSidePx === undefined ? job : { ...job, previewMaxSidePx: options.previewMaxSidePx });
     if (!decoded) throw new PleuraError('internal', say('image.decodeWorkerStopped', { detail: 'no image' }));
     return decoded;
   }

@@ -7,6 +7,7 @@ import { service, type AppContext } from '../context';
 import { PromiseLru } from './cache';
 import { readImageMeta, sniffImageKind, type DecodedImage } from './decode';
 import { DecodeHost } from './decode-host';
+import { mayDecodeReduced } from './dicom/reduced';
 import { downsamplePixels } from './preview';
 import { IMAGE_SOURCE_KEY, type ImageSource } from './source';
 import { makeThumbnail, SerialQueue } from './thumbnail';
@@ -68,10 +69,33 @@ export function filmPreview(ctx: AppContext, imageId: string, maxSidePx: number)
   }
   return cache.get(`${imageId}@${maxSidePx}`, async () => {
     const { bytes, name } = await source.readImageBytes(imageId);
-    const reduced = sniffImageKind(bytes, name) === 'dicom' ? await decodeHost(ctx).reduced(bytes, { name, maxSidePx }) : null;
-    if (reduced) return { pixels: reduced.pixels, reduced: true };
-    return { pixels: downsamplePixels((await decoded(ctx, imageId, 0)).pixels, maxSidePx), reduced: false };
+    if (sniffImageKind(bytes, name) === 'dicom' && mayDecodeReduced(bytes, name)) {
+      const reduced = await decodeHost(ctx).reduced(bytes, { name, maxSidePx });
+      if (reduced) return { pixels: reduced.pixels, reduced: true };
+      return { pixels: await previewOfFullDecode(ctx, imageId, maxSidePx, null), reduced: false };
+    }
+    return { pixels: await previewOfFullDecode(ctx, imageId, maxSidePx, { bytes, name }), reduced: false };
   });
+}
+
+/**
+ * A preview made from the film's full decode, which the decode cache keeps for the full-resolution
+ * request that follows. When the film is not decoded yet, its decode starts at once on the bytes just
+ * read (`read`, handed over) and the worker area-averages the preview in the same pass, so the first
+ * paint waits for one trip to the worker; a film decoded already is area-averaged here.
+ */
+async function previewOfFullDecode(ctx: AppContext, imageId: string, maxSidePx: number, read: { bytes: Uint8Array; name: string } | null): Promise<ImagePixels> {
+  const source = imageSource(ctx);
+  const cache = decodedCache(ctx, source);
+  let preview: ImagePixels | undefined;
+  const image = await cache.get(`${imageId}#0`, async () => {
+    const { bytes, name } = read ?? (await source.readImageBytes(imageId));
+    const { meta, pixels, frame, preview: made } = await decodeHost(ctx).decode(bytes, { name, frame: 0, previewMaxSidePx: maxSidePx });
+    // the full image is cached without the preview (the preview cache keeps that)
+    preview = made ?? pixels;
+    return { meta, pixels, frame };
+  });
+  return preview ?? downsamplePixels(image.pixels, maxSidePx);
 }
 
 /**

@@ -8,8 +8,11 @@ import type { ServerText } from '../../../src-shared/api/text';
  * same id, failures as values, the pixels' buffer transferred back.
  */
 export type DecodeRequest =
-  /** One frame decoded in full (decodeImage). */
-  | { id: number; type: 'full'; bytes: Uint8Array; name: string; frame: number }
+  /**
+   * One frame decoded in full (decodeImage); with `previewMaxSidePx`, also its preview (downsamplePixels
+   * of the full pixels, made in the same worker so the first paint waits for no second trip).
+   */
+  | { id: number; type: 'full'; bytes: Uint8Array; name: string; frame: number; previewMaxSidePx?: number }
   /** A grey JPEG 2000 film at a reduced resolution, longer side at most `maxSidePx` (null: not such a film). */
   | { id: number; type: 'reduced'; bytes: Uint8Array; name: string; maxSidePx: number };
 
@@ -17,6 +20,8 @@ export interface DecodedFrame {
   meta: Omit<ImageMeta, 'imageId'>;
   pixels: ImagePixels;
   frame: number;
+  /** The full pixels area-averaged, when asked for and smaller than them (else the pixels are the preview). */
+  preview?: ImagePixels;
 }
 
 export type DecodeResponse =

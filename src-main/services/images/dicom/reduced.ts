@@ -42,6 +42,20 @@ export function reductionFor(widthPx: number, heightPx: number, levels: number, 
   return reduce;
 }
 
+/**
+ * Whether a DICOM film may have a reduced-resolution decode (grey JPEG 2000), from its header alone (a
+ * parse of a few milliseconds on the calling thread): false for every other film, whose preview comes
+ * from its full decode. True when the header cannot be read, so that the decode says what is wrong.
+ */
+export function mayDecodeReduced(bytes: Uint8Array, name: string): boolean {
+  try {
+    const { parsed, module } = inspect(bytes, name);
+    return TRANSFER_SYNTAXES[parsed.transferSyntax].encoding === 'jpeg2000' && module.samplesPerPixel === 1;
+  } catch {
+    return true;
+  }
+}
+
 interface ReducingDecoder {
   getEncodedBuffer(length: number): Uint8Array;
   getDecodedBuffer(): Uint8Array;

@@ -7,10 +7,14 @@ import { IMAGE_SOURCE_KEY, type ImageSource } from '../../../../src-main/service
 import { fixturePath } from '../../../helpers/paths';
 import { toGrey8 } from '../../../../src-shared/imaging';
 import { thumbnailSize } from '../../../../src-main/services/images/thumbnail';
+import { decodeImage } from '../../../../src-main/services/images/decode';
+import { downsamplePixels } from '../../../../src-main/services/images/preview';
 
 const files: Record<string, string> = {
   chest: fixturePath('dicom', 'gdcm-CR-MONO1-10-chest.dcm'),
   dx: fixturePath('dicom', '966_fixed.dcm'),
+  jpll: fixturePath('dicom', 'RG2_JPLL.dcm'),
+  truncated: fixturePath('dicom', 'derived_CR-MONO1-10-chest_truncated.dcm'),
   png: fixturePath('raster', 'CHNCXR_0001_0.png'),
 };
 
@@ -95,6 +99,31 @@ describe('images handlers', () => {
     const block = (x: number, y: number) => (full.data[2 * y * 440 + 2 * x] + full.data[2 * y * 440 + 2 * x + 1] + full.data[(2 * y + 1) * 440 + 2 * x] + full.data[(2 * y + 1) * 440 + 2 * x + 1]) / 4;
     for (const [x, y] of [[0, 0], [100, 120], [219, 219]]) expect(Math.abs(preview.data[y * 220 + x] - block(x, y))).toBeLessThanOrEqual(0.5);
     expect(await images.preview('chest', { maxSidePx: 1024 })).toBe(full);
+  });
+
+  it('previews a JPEG lossless film from the one full decode that then serves its pixels', async () => {
+    const { images, source } = setup();
+    const preview = await images.preview('jpll', { maxSidePx: 256 });
+    expect(source.reads).toBe(1); // no second read, no decode apart for the preview
+    const full = await images.pixels('jpll', {});
+    expect(source.reads).toBe(1);
+    const expected = await decodeImage(readFileSync(files.jpll), { name: 'RG2_JPLL.dcm' });
+    expect(Buffer.from(full.data.buffer, full.data.byteOffset, full.data.byteLength).equals(Buffer.from(expected.pixels.data.buffer, expected.pixels.data.byteOffset, expected.pixels.data.byteLength))).toBe(true);
+    const wanted = downsamplePixels(expected.pixels, 256);
+    expect(preview).toEqual(wanted);
+    expect(await images.preview('jpll', { maxSidePx: 256 })).toBe(preview);
+    // a film decoded already is previewed at another size from the cached decode (its header read again only)
+    expect(await images.preview('jpll', { maxSidePx: 128 })).toEqual(downsamplePixels(expected.pixels, 128));
+    expect(source.reads).toBe(2);
+  });
+
+  it('fails a damaged film\'s preview with the decode\'s error, and keeps no failure', async () => {
+    const { images, source } = setup();
+    const expected = await decodeImage(readFileSync(files.truncated), { name: 'derived_CR-MONO1-10-chest_truncated.dcm' }).then(() => null, (error: unknown) => error as PleuraError);
+    expect(expected).toBeInstanceOf(PleuraError);
+    await expect(images.preview('truncated', { maxSidePx: 256 })).rejects.toMatchObject({ code: expected!.code, message: expected!.message });
+    await expect(images.pixels('truncated', {})).rejects.toMatchObject({ code: expected!.code });
+    expect(source.reads).toBe(2);
   });
 
   it('lets the user set spacing on a raster image, not on a DICOM file that has its own', async () => {
