@@ -39,6 +39,14 @@ export class IndexedWindowing {
     const scale = 1 / this.lutStep;
     const min = this.lutMin;
     const top = this.lutSize - 1;
+    if (exact && Number.isInteger(min)) {
+      // integer values one table entry apart: the index is the value's offset (no rounding, no scaling)
+      for (let i = 0; i < count; i++) {
+        const index = data[i] - min;
+        indices[i] = index < 0 ? 0 : index > top ? top : index;
+      }
+      return;
+    }
     for (let i = 0; i < count; i++) {
       const index = Math.round((data[i] - min) * scale);
       indices[i] = index < 0 ? 0 : index > top ? top : index;

@@ -1,8 +1,8 @@
-// robustWindow counts integer films value by value (one increment per pixel) and bins the counts; the
-// window must be exactly the one the per-pixel histogram (kept here as the reference) gives.
+// robustWindow and contentWindow count integer films value by value (one increment per pixel); the
+// result must be exactly what the references kept here give (the per-pixel histogram; a sort of the values).
 import { describe, expect, it } from 'vitest';
 import type { ImagePixels } from '../../../../src-shared/api/images';
-import { robustWindow } from '../../../../src-shared/imaging/defaults';
+import { centralPercentiles, contentWindow, robustWindow } from '../../../../src-shared/imaging/defaults';
 import { createRandom } from '../../../../src-shared/ml/random';
 
 function reference(pixels: ImagePixels): { center: number; width: number } {
@@ -50,5 +50,37 @@ describe('robustWindow equals the per-pixel histogram', () => {
     pixels.data[5] = pixels.max + 3;
     const window = robustWindow(pixels);
     expect({ center: window.center, width: window.width }).toEqual(reference(pixels));
+  });
+});
+
+/** contentWindow's reference: the sampled central values sorted, nearest rank below (what it did before counting). */
+function sortedPercentiles(pixels: ImagePixels, low: number, high: number): [number, number] {
+  const { widthPx, heightPx, data } = pixels;
+  const values: number[] = [];
+  for (let y = Math.floor(heightPx * 0.2); y < Math.ceil(heightPx * 0.8); y += 2) {
+    for (let x = Math.floor(widthPx * 0.2); x < Math.ceil(widthPx * 0.8); x += 2) values.push(data[y * widthPx + x]);
+  }
+  const sorted = Float64Array.from(values).sort();
+  return [sorted[Math.floor(low * (sorted.length - 1))], sorted[Math.floor(high * (sorted.length - 1))]];
+}
+
+describe('contentWindow counts integer films: the same percentiles as a sort', () => {
+  const sized = (pixels: ImagePixels, widthPx: number): ImagePixels => ({ ...pixels, widthPx, heightPx: pixels.data.length / widthPx });
+  it.each<[string, ImagePixels]>([
+    ['16-bit film', sized(film(new Uint16Array(301 * 257), (r) => Math.floor(r() * r() * 4096)), 301)],
+    ['signed film with a narrow peak', sized(film(new Int16Array(200 * 150), (r) => (r() < 0.9 ? 40 + Math.floor(r() * 3) : Math.floor(r() * 4000) - 1024)), 200)],
+    ['8-bit film', sized(film(new Uint8Array(99 * 101), (r) => Math.floor(r() * 256)), 99)],
+    ['float film (sorted)', sized(film(new Float32Array(120 * 90), (r) => r() * 1000 - 3.5), 120)],
+  ])('%s', (_name, pixels) => {
+    expect(centralPercentiles(pixels, 0.01, 0.99)).toEqual(sortedPercentiles(pixels, 0.01, 0.99));
+    const [low, high] = sortedPercentiles(pixels, 0.01, 0.99);
+    const window = contentWindow(pixels);
+    if (high > low) expect([window.center, window.width]).toEqual([(low + high) / 2, high - low]);
+  });
+
+  it('a film with values outside its declared range is sorted, not miscounted', () => {
+    const pixels = sized(film(new Uint16Array(100 * 100), (r) => Math.floor(r() * 1000)), 100);
+    const narrowed = { ...pixels, min: 200, max: 300 };
+    expect(centralPercentiles(narrowed, 0.01, 0.99)).toEqual(sortedPercentiles(narrowed, 0.01, 0.99));
   });
 });
