@@ -39,6 +39,6 @@ export function pluralFormsOf(template: string): string[] {
 /** The form of `template` for `count` in `locale` (the template itself when it has one form). */
 export function choosePlural(template: string, count: number | undefined, locale: string): string {
   const forms = pluralFormsOf(template);
-  if (forms.length === 1 || count === undefined) return forms.length === 1 ? template : forms[forms.length - 1];
-  return forms[pluralIndex(locale, count, forms.length)];
+  if (forms.length === 1) return template;
+  return forms[count === undefined ? forms.length - 1 : pluralIndex(locale, count, forms.length)];
 }

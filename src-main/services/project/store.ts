@@ -20,8 +20,9 @@ import { storeImage } from './add-image';
 const snapshotEvery = 1000;
 
 /**
- * A new revision id: base-36 milliseconds, then 40 random bits (sorted by time, never reused). The inference service takes one before the save so that a viewer can show a
- * prediction under the id it will be saved as (see `saveRevision`'s `id`).
+ * A new revision id: base-36 milliseconds, then 40 random bits (sorted by time, never reused). The
+ * inference service takes one before the save so that a viewer can show a prediction under the id it
+ * will be saved as (see `saveRevision`'s `id`).
  */
 export function newRevisionId(): string {
   return `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`;
