@@ -1,6 +1,7 @@
 import type { ImageMeta, ImagePixels, WindowPreset } from '../api/images';
 import { applyWindow, displayByteLut, windowFraction, type DisplayFormat } from './window';
 import { applyVoiLut, voiLutFraction } from './voi';
+import { wasmValueCountsU16 } from '../wasm/kernels';
 
 /** Fraction of pixels clipped at each end by the automatic window of wide-range images. */
 const ROBUST_CLIP_FRACTION = 0.005;
@@ -16,8 +17,12 @@ const MAX_VALUE_COUNTS = 1 << 20;
  */
 function valueCounts(data: ImagePixels['data'], min: number, size: number): Uint32Array | null {
   if (data instanceof Float32Array) return null;
-  const counts = new Uint32Array(size);
-  if (data instanceof Uint16Array) countUint16(data, min, size, counts);
+  // the WebAssembly kernel where it loads (same counts), else the JavaScript loops
+  const fast = data instanceof Uint16Array ? wasmValueCountsU16(data, min, size) : null;
+  const counts = fast ?? new Uint32Array(size);
+  if (fast) {
+    // counted
+  } else if (data instanceof Uint16Array) countUint16(data, min, size, counts);
   else for (let i = 0; i < data.length; i++) counts[data[i] - min]++;
   let total = 0;
   for (let v = 0; v < size; v++) total += counts[v];

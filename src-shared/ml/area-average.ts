@@ -1,4 +1,5 @@
 import type { ImagePixels } from '../api/images';
+import { wasmBlockSumsLut, wasmBlockSumsU8 } from '../wasm/kernels';
 
 /** A single-channel image of any numeric pixel type (decoded pixels, display bytes, floats). */
 export interface NumericImage {
@@ -186,16 +187,16 @@ function isIdentity(lut: Uint8Array, base: number): boolean {
 /**
  * Area-average (box) downscaling: every output pixel is the mean of the block of source pixels that maps
  * onto it (block edges rounded to whole pixels), like PIL's BOX filter that made the lungs-cxr images.
- * One pass over the source: 8-bit images through byte-lane sums (see blockSumsBytes), others summing
- * runs of a row per output column. Reads the pixels as they are (no float copy of the film first).
+ * One pass over the source: 8-bit images through the WebAssembly SIMD column sums (src-shared/wasm,
+ * else the byte-lane sums of blockSumsBytes), others summing runs of a row per output column. Reads the pixels as they are (no float copy of the film first).
  * Requires the target to be no larger than the source either way.
  */
 export function areaAverage(image: NumericImage, widthPx: number, heightPx: number): { widthPx: number; heightPx: number; data: Float32Array } {
   const { widthPx: srcW, heightPx: srcH, data } = image;
   const colStart = blockEdges(srcW, widthPx);
   const rowStart = blockEdges(srcH, heightPx);
-  const sums = data instanceof Uint8Array && laneSumsFit(rowStart)
-    ? blockSumsBytes(data, srcW, srcH, colStart, rowStart, widthPx, heightPx)
+  const sums = data instanceof Uint8Array
+    ? wasmBlockSumsU8(data, srcW, srcH, colStart, rowStart) ?? (laneSumsFit(rowStart) ? blockSumsBytes(data, srcW, srcH, colStart, rowStart, widthPx, heightPx) : blockSumsThroughLutAny(data, null, 0, srcW, colStart, rowStart, widthPx, heightPx))
     : blockSumsThroughLutAny(data, null, 0, srcW, colStart, rowStart, widthPx, heightPx);
   const out = new Float32Array(widthPx * heightPx);
   for (let ty = 0, o = 0; ty < heightPx; ty++) {
@@ -211,7 +212,8 @@ export function areaAverage(image: NumericImage, widthPx: number, heightPx: numb
  * summed, so the result is bit-identical to windowing the whole film to bytes, then {@link areaAverage},
  * then `/ 255` (the sums are of whole numbers, exact in float64 in any order), without the film-sized
  * byte buffer. An 8-bit film whose table maps every value to itself (0..255 at its min-max window) skips
- * the table and takes the byte-lane sums. Requires single-channel integer pixels within the table and a
+ * the table and takes the byte sums. 8- and 16-bit films run in the WebAssembly kernels (src-shared/wasm)
+ * where they load, else in the JavaScript loops below; both give the same integers. Requires single-channel integer pixels within the table and a
  * target no larger than the source.
  */
 export function areaAverageThroughLut(pixels: Pick<ImagePixels, 'widthPx' | 'heightPx' | 'data'>, lut: Uint8Array, base: number, widthPx: number, heightPx: number): Float32Array {
@@ -219,7 +221,10 @@ export function areaAverageThroughLut(pixels: Pick<ImagePixels, 'widthPx' | 'hei
   const colStart = blockEdges(srcW, widthPx);
   const rowStart = blockEdges(srcH, heightPx);
   let sums: Float64Array;
-  if (data instanceof Uint8Array && isIdentity(lut, base) && laneSumsFit(rowStart)) sums = blockSumsBytes(data, srcW, srcH, colStart, rowStart, widthPx, heightPx);
+  const identity = data instanceof Uint8Array && isIdentity(lut, base);
+  const wasm = identity ? wasmBlockSumsU8(data, srcW, srcH, colStart, rowStart) : data instanceof Uint8Array || data instanceof Uint16Array ? wasmBlockSumsLut(data, srcW, srcH, colStart, rowStart, lut, base) : null;
+  if (wasm) sums = wasm;
+  else if (identity && laneSumsFit(rowStart)) sums = blockSumsBytes(data, srcW, srcH, colStart, rowStart, widthPx, heightPx);
   else if (data instanceof Uint16Array) sums = blockSumsThroughLut16(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx);
   else if (data instanceof Uint8Array) sums = blockSumsThroughLut8(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx);
   else sums = blockSumsThroughLutAny(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx);

@@ -179,18 +179,29 @@ export function toInputTensor(content: GreyImage<Float32Array>, transform: Input
   }
   const pad = manifest.input.padValue;
   const source = content.data;
+  // Which content column each input column shows (-1: padding), per variant; then one tight loop per row.
+  const column = new Int32Array(width);
   variants.forEach((variant, item) => {
     const base = item * itemSize;
+    for (let x = 0; x < width; x++) {
+      // The flip mirrors the whole input, padding included, so un-flipping the output is the same mapping.
+      const cx = variantColumn(variant, x, width) - contentX;
+      column[x] = cx >= 0 && cx < contentWidthPx ? cx : -1;
+    }
     for (let y = 0; y < height; y++) {
       const cy = y - contentY;
-      for (let x = 0; x < width; x++) {
-        // The flip mirrors the whole input, padding included, so un-flipping the output is the same mapping.
-        const cx = variantColumn(variant, x, width) - contentX;
-        const inside = cy >= 0 && cy < contentHeightPx && cx >= 0 && cx < contentWidthPx;
-        const value = inside ? source[cy * contentWidthPx + cx] : pad;
-        const pixel = y * width + x;
-        for (let c = 0; c < channels; c++) {
-          data[nchw ? base + c * plane + pixel : base + pixel * channels + c] = value * scales[c] + offsets[c];
+      const rowInside = cy >= 0 && cy < contentHeightPx;
+      const sourceRow = cy * contentWidthPx;
+      for (let c = 0; c < channels; c++) {
+        const scale = scales[c];
+        const offset = offsets[c];
+        const padded = pad * scale + offset;
+        // NCHW: a channel plane's row is contiguous; NHWC: pixels `channels` apart
+        let at = nchw ? base + c * plane + y * width : base + y * width * channels + c;
+        const step = nchw ? 1 : channels;
+        for (let x = 0; x < width; x++, at += step) {
+          const cx = column[x];
+          data[at] = rowInside && cx >= 0 ? source[sourceRow + cx] * scale + offset : padded;
         }
       }
     }

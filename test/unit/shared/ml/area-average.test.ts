@@ -1,8 +1,10 @@
 // The area average against the plainest possible implementation (every output pixel: a double loop over
 // its block, one float64 sum, one division), value for value: 8-bit images through the byte-lane sums
 // (aligned and unaligned rows, widths that are not a multiple of 4, blocks too tall for the lanes),
-// through a window table (identity or not), and 16-bit, signed and float images.
-import { describe, expect, it } from 'vitest';
+// through a window table (identity or not), and 16-bit, signed and float images. Every case runs twice:
+// through the WebAssembly kernels (src-shared/wasm) and with them off (the JavaScript loops).
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { setWasmKernelsEnabled, wasmKernelsAvailable } from '../../../../src-shared/wasm/kernels';
 import { areaAverage, areaAverageThroughLut, type NumericImage } from '../../../../src-shared/ml/area-average';
 import { createRandom } from '../../../../src-shared/ml/random';
 
@@ -36,6 +38,13 @@ function firstDifference(actual: Float32Array, expected: Float64Array, over255 =
   }
   return actual.length === expected.length ? -1 : expected.length;
 }
+
+describe.each([['WebAssembly kernels', true], ['JavaScript loops', false]])('%s', (_path, wasm) => {
+  beforeEach(() => setWasmKernelsEnabled(wasm));
+  afterAll(() => setWasmKernelsEnabled(true));
+  it('takes the path it names', () => {
+    expect(wasmKernelsAvailable()).toBe(wasm);
+  });
 
 describe('areaAverage equals the plain double loop', () => {
   it.each([
@@ -85,4 +94,5 @@ describe('areaAverageThroughLut equals windowing every pixel, then the plain dou
     const expected = naive(image, 128, 128, (v) => lut[v - base]);
     expect(firstDifference(areaAverageThroughLut(image as never, lut, base, 128, 128), expected, true)).toBe(-1);
   });
+});
 });
