@@ -112,85 +112,209 @@ const KEEP_MARGIN = 0.02;
  * blocky; before that, pixels removed by {@link lowResolutionLabels} (small blobs) are set to 0 and kept
  * pixels (holes filled) to at least the threshold, so the full-resolution mask follows the cleaned topology.
  * Each foreground pixel takes the label of the nearest labelled of its four interpolation neighbours.
- * No per-pixel allocation; interior and background cells cost one test each.
+ * Works on the cells of the network grid: a cell whose four corners are background stays 0, one whose
+ * corners are all the same lung (at least KEEP_MARGIN above the threshold) is filled, and on an edge cell
+ * each output row is cut where the interpolated value crosses the threshold (it is linear along a row of
+ * a cell, so the lung pixels are one run, split where the nearest corner changes); only the pixel or two at
+ * the crossing are interpolated and tested, so the mask is pixel for pixel that of testing every pixel of
+ * the edge cells (`top + (bottom - top) * fy > threshold`, float rounding included). Runs that continue
+ * each other along an output row are written with one fill. No per-pixel allocation.
  */
 export function upsampleLabels(meanProbability: Float32Array, lowLabels: Uint8Array, transform: InputTransform, options: { threshold: number }): LabelMask {
   const { inputWidthPx: width, contentX, contentY, contentWidthPx, contentHeightPx, sourceWidthPx, sourceHeightPx } = transform;
   const threshold = options.threshold;
   const cleaned = new Float32Array(meanProbability.length);
-  for (let i = 0; i < cleaned.length; i++) {
-    const p = meanProbability[i];
-    cleaned[i] = lowLabels[i] !== 0 ? Math.max(p, threshold + KEEP_MARGIN) : p > threshold ? 0 : p;
+  // per network row, the first and last column not at or below the threshold (none: first > last)
+  const firstActive = new Int32Array(transform.inputHeightPx);
+  const lastActive = new Int32Array(transform.inputHeightPx);
+  for (let y = 0; y < transform.inputHeightPx; y++) {
+    let first = width;
+    let last = -1;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const p = meanProbability[i];
+      const value = (cleaned[i] = lowLabels[i] !== 0 ? Math.max(p, threshold + KEEP_MARGIN) : p > threshold ? 0 : p);
+      if (!(value <= threshold)) {
+        if (first === width) first = x;
+        last = x;
+      }
+    }
+    firstActive[y] = first;
+    lastActive[y] = last;
   }
   const cols = interpolationGroups(sourceWidthPx, contentWidthPx, contentX);
   const rows = interpolationGroups(sourceHeightPx, contentHeightPx, contentY);
+  const fraction = cols.fraction;
+  // half[c]: the first output column of group c that is nearer its `high` network pixel (fraction >= 0.5;
+  // fractions rise along a group, so the columns nearer `low` are a prefix).
+  const half = new Int32Array(cols.count);
+  for (let c = 0; c < cols.count; c++) {
+    let x = cols.start[c];
+    while (x < cols.end[c] && fraction[x] < 0.5) x++;
+    half[c] = x;
+  }
   const data = new Uint8Array(sourceWidthPx * sourceHeightPx);
-  // Work on the cells of the network grid (the output pixels between four network pixels): a cell whose
-  // four corners are all background is skipped, one whose corners are all the same lung is filled, and
-  // only cells on an edge are interpolated pixel by pixel. The cells of a grid row are sorted once; then
-  // each output row fills its runs of same-lung cells with one TypedArray.fill each, and interpolates
-  // only its edge cells. A 2000 px film from a 128 px grid is ~16 k cells, a few % on edges.
-  const cellKind = new Uint8Array(cols.count); // 0 background, 1 filled with cellLabel, 2 edge
-  const cellLabel = new Uint8Array(cols.count);
+  // Work on the cells of the network grid (the output pixels between four network pixels). Each grid row's
+  // cells are sorted once into a list of items: runs of cells whose four corners are the same lung, and
+  // edge cells; background cells are left out. Then each output row of the grid row goes through the list.
+  // A 2000 px film from a 128 px grid is ~16 k cells, ~3 % on edges.
+  const itemFrom = new Int32Array(cols.count); // fill run: first output column; edge cell: -1 - cell
+  const itemTo = new Int32Array(cols.count);
+  const itemLabel = new Uint8Array(cols.count);
+  // per edge item: its corners c00 c01 c10 c11 and the margin (NaN when a corner is not finite); the labels
+  // left and right of `half` for output rows nearer grid row 0, then for rows nearer grid row 1
+  const edgeValues = new Float64Array(5 * cols.count);
+  const edgeLabels = new Uint8Array(4 * cols.count);
+  const perStep = sourceWidthPx / contentWidthPx; // output columns per unit of fraction
+  const run = new Int32Array(3); // a row's pending run of one lung: from, to, label
   for (let r = 0; r < rows.count; r++) {
     const row0 = rows.low[r] * width;
     const row1 = rows.high[r] * width;
-    let edges = 0;
-    let filled = 0;
-    for (let c = 0; c < cols.count; c++) {
+    // only cells with a corner in the grid rows' active spans can be other than background
+    const spanFirst = Math.min(firstActive[rows.low[r]], firstActive[rows.high[r]]);
+    const spanLast = Math.max(lastActive[rows.low[r]], lastActive[rows.high[r]]);
+    if (spanFirst > spanLast) continue;
+    let c = 0;
+    while (c < cols.count && cols.high[c] < spanFirst) c++;
+    let items = 0;
+    for (; c < cols.count && cols.low[c] <= spanLast; c++) {
       const x0 = cols.low[c];
       const x1 = cols.high[c];
       const c00 = cleaned[row0 + x0];
       const c01 = cleaned[row0 + x1];
       const c10 = cleaned[row1 + x0];
       const c11 = cleaned[row1 + x1];
+      if (c00 <= threshold && c01 <= threshold && c10 <= threshold && c11 <= threshold) continue;
       const l00 = lowLabels[row0 + x0];
-      if (c00 <= threshold && c01 <= threshold && c10 <= threshold && c11 <= threshold) cellKind[c] = 0;
-      else if (c00 > threshold && c01 > threshold && c10 > threshold && c11 > threshold && l00 === lowLabels[row0 + x1] && l00 === lowLabels[row1 + x0] && l00 === lowLabels[row1 + x1]) {
-        cellKind[c] = 1;
-        cellLabel[c] = l00;
-        filled++;
-      } else {
-        cellKind[c] = 2;
-        edges++;
+      const l01 = lowLabels[row0 + x1];
+      const l10 = lowLabels[row1 + x0];
+      const l11 = lowLabels[row1 + x1];
+      if (c00 > threshold && c01 > threshold && c10 > threshold && c11 > threshold && l00 === l01 && l00 === l10 && l00 === l11) {
+        if (items > 0 && itemFrom[items - 1] >= 0 && itemLabel[items - 1] === l00 && itemTo[items - 1] === cols.start[c]) {
+          itemTo[items - 1] = cols.end[c];
+        } else {
+          itemFrom[items] = cols.start[c];
+          itemTo[items] = cols.end[c];
+          itemLabel[items++] = l00;
+        }
+        continue;
       }
+      const magnitude = Math.max(Math.abs(c00), Math.abs(c01), Math.abs(c10), Math.abs(c11), Math.abs(threshold));
+      edgeValues[5 * items] = c00;
+      edgeValues[5 * items + 1] = c01;
+      edgeValues[5 * items + 2] = c10;
+      edgeValues[5 * items + 3] = c11;
+      edgeValues[5 * items + 4] = magnitude < Infinity ? 1e-9 * magnitude + 1e-300 : Number.NaN;
+      edgeLabels[4 * items] = l00 || l01 || l10 || l11;
+      edgeLabels[4 * items + 1] = l01 || l00 || l11 || l10;
+      edgeLabels[4 * items + 2] = l10 || l11 || l00 || l01;
+      edgeLabels[4 * items + 3] = l11 || l10 || l01 || l00;
+      itemFrom[items++] = -1 - c;
     }
-    if (edges === 0 && filled === 0) continue;
+    if (items === 0) continue;
     for (let y = rows.start[r]; y < rows.end[r]; y++) {
       const line = y * sourceWidthPx;
       const fy = rows.fraction[y];
-      const near = fy < 0.5 ? row0 : row1;
-      const far = fy < 0.5 ? row1 : row0;
-      for (let c = 0; c < cols.count; c++) {
-        const kind = cellKind[c];
-        if (kind === 0) continue;
-        if (kind === 1) {
-          // a run of filled cells of the same lung: one fill
-          const label = cellLabel[c];
-          const from = cols.start[c];
-          while (c + 1 < cols.count && cellKind[c + 1] === 1 && cellLabel[c + 1] === label) c++;
-          data.fill(label, line + from, line + cols.end[c]);
+      const nearer = fy < 0.5 ? 0 : 2;
+      run[0] = run[1] = run[2] = 0;
+      for (let i = 0; i < items; i++) {
+        const from = itemFrom[i];
+        if (from >= 0) {
+          extendRun(run, data, line, from, itemTo[i], itemLabel[i]);
           continue;
         }
-        const x0 = cols.low[c];
-        const x1 = cols.high[c];
-        const c00 = cleaned[row0 + x0];
-        const c01 = cleaned[row0 + x1];
-        const c10 = cleaned[row1 + x0];
-        const c11 = cleaned[row1 + x1];
-        for (let x = cols.start[c]; x < cols.end[c]; x++) {
-          const fx = cols.fraction[x];
-          const top = c00 + (c01 - c00) * fx;
-          const bottom = c10 + (c11 - c10) * fx;
-          if (top + (bottom - top) * fy <= threshold) continue;
-          const nearX = fx < 0.5 ? x0 : x1;
-          const farX = fx < 0.5 ? x1 : x0;
-          data[line + x] = lowLabels[near + nearX] || lowLabels[near + farX] || lowLabels[far + nearX] || lowLabels[far + farX];
+        const c = -1 - from;
+        const start = cols.start[c];
+        const end = cols.end[c];
+        const mid = half[c];
+        const c00 = edgeValues[5 * i];
+        const c01 = edgeValues[5 * i + 1];
+        const c10 = edgeValues[5 * i + 2];
+        const c11 = edgeValues[5 * i + 3];
+        const margin = edgeValues[5 * i + 4];
+        const labelLow = edgeLabels[4 * i + nearer];
+        const labelHigh = edgeLabels[4 * i + nearer + 1];
+        if (margin !== margin) {
+          // a NaN or infinite corner: no line to solve, test every pixel
+          testEach(data, line, start, end, mid, labelLow, labelHigh, fraction, c00, c01, c10, c11, fy, threshold);
+          continue;
+        }
+        // Along the row the interpolated value is the line a + b * fx. Where the line is further than
+        // `margin` from the threshold the exact test cannot disagree with it (both are within ~1e-15 *
+        // magnitude of the exact real value); only the columns in between (usually none or one) are tested
+        // one by one. Fractions rise along the group, so the line's two sides are a prefix and a suffix.
+        const a = c00 + (c10 - c00) * fy;
+        const b = c01 - c00 + (c11 - c10 - (c01 - c00)) * fy;
+        if (b >= 0) {
+          // rising: [start, k) surely background, [k, h) tested, [h, end) surely lung
+          const level = threshold - margin;
+          let k = start + Math.ceil(((level - a) / b - fraction[start]) * perStep);
+          if (!(k > start)) k = start;
+          else if (k > end) k = end;
+          while (k > start && a + b * fraction[k - 1] >= level) k--;
+          while (k < end && !(a + b * fraction[k] >= level)) k++;
+          let h = k;
+          while (h < end && !(a + b * fraction[h] >= threshold + margin)) h++;
+          if (h > k) testEach(data, line, k, h, mid, labelLow, labelHigh, fraction, c00, c01, c10, c11, fy, threshold);
+          extendRun(run, data, line, h, Math.max(h, mid), labelLow);
+          extendRun(run, data, line, Math.max(h, mid), end, labelHigh);
+        } else {
+          // falling: [start, k) surely lung, [k, h) tested, [h, end) surely background
+          const level = threshold + margin;
+          let k = start + Math.ceil(((level - a) / b - fraction[start]) * perStep);
+          if (!(k > start)) k = start;
+          else if (k > end) k = end;
+          while (k > start && a + b * fraction[k - 1] <= level) k--;
+          while (k < end && !(a + b * fraction[k] <= level)) k++;
+          let h = k;
+          while (h < end && !(a + b * fraction[h] <= threshold - margin)) h++;
+          extendRun(run, data, line, start, Math.min(k, mid), labelLow);
+          extendRun(run, data, line, Math.min(k, mid), k, labelHigh);
+          if (h > k) testEach(data, line, k, h, mid, labelLow, labelHigh, fraction, c00, c01, c10, c11, fy, threshold);
         }
       }
+      fillRun(data, line, run);
     }
   }
   return { widthPx: sourceWidthPx, heightPx: sourceHeightPx, data };
+}
+
+/**
+ * The exact per-pixel test on output columns [from, to) of one row of a cell (interpolate along x on both
+ * grid rows, then along y; above the threshold: lung), labelling `low` before column `mid` and `high` from it on.
+ */
+function testEach(data: Uint8Array, line: number, from: number, to: number, mid: number, low: number, high: number, fraction: Float64Array, c00: number, c01: number, c10: number, c11: number, fy: number, threshold: number): void {
+  for (let x = from; x < to; x++) {
+    const fx = fraction[x];
+    const top = c00 + (c01 - c00) * fx;
+    const bottom = c10 + (c11 - c10) * fx;
+    if (top + (bottom - top) * fy <= threshold) continue;
+    data[line + x] = x < mid ? low : high;
+  }
+}
+
+/**
+ * Adds output columns [from, to) of a row, lung `label`, to the pending run `run` (from, to, label) when
+ * they continue it, else writes the pending run and starts a new one. Label 0 (background) is not written.
+ */
+function extendRun(run: Int32Array, data: Uint8Array, line: number, from: number, to: number, label: number): void {
+  if (from >= to || label === 0) return;
+  if (from === run[1] && label === run[2]) {
+    run[1] = to;
+    return;
+  }
+  fillRun(data, line, run);
+  run[0] = from;
+  run[1] = to;
+  run[2] = label;
+}
+
+/** Writes the pending run (from, to, label) of a row: short runs byte by byte, longer ones with one fill. */
+function fillRun(data: Uint8Array, line: number, run: Int32Array): void {
+  const from = line + run[0];
+  const to = line + run[1];
+  const label = run[2];
+  if (to - from < 16) for (let x = from; x < to; x++) data[x] = label;
+  else data.fill(label, from, to);
 }
 
 /**

@@ -1,7 +1,9 @@
-// upsampleLabels fills runs of same-lung cells with TypedArray.fill and interpolates only edge cells;
-// its mask must be byte for byte the one of the cell-by-cell version it replaced (kept below as the
-// reference), for stretch and letterbox, shrinking and enlarging, on the shipped-model-like maps
-// (smooth blobs with ragged edges, the low-resolution clean-up applied) and on pure noise.
+// upsampleLabels cuts each output row of an edge cell where the interpolated value crosses the threshold
+// instead of testing every pixel; its mask must be byte for byte (a) the cell-by-cell version it replaced
+// (kept below as a reference), on the shipped-model-like maps (smooth blobs with ragged edges, the
+// low-resolution clean-up applied) and on pure noise, and (b) the per-pixel definition, on smooth, noisy
+// and stepped maps (values on a 0.25 grid, so many pixels fall exactly on the threshold and a run end one
+// pixel off shows), stretch and letterbox, odd sizes, upscale factors 1..20, one and two lungs.
 import { describe, expect, it } from 'vitest';
 import type { LabelMask } from '../../../../src-shared/api/masks';
 import { modelManifestSchema, type ModelManifest } from '../../../../src-shared/ml/manifest';
@@ -137,5 +139,116 @@ describe('upsampleLabels equals the cell-by-cell reference', () => {
     const lung = ours.data.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);
     expect(lung).toBeGreaterThan(0); // the comparison covers filled cells...
     expect(lung).toBeLessThan(ours.data.length); // ...and background
+  });
+});
+
+/**
+ * The definition, one output pixel at a time and no cells: its position on the network grid (pixel
+ * centres, clamped at the content edges, through the letterbox), bilinear interpolation of the cleaned
+ * probabilities (along x on both grid rows, then along y), the threshold, and the label of the nearest
+ * labelled of the four neighbours (nearer in y first, then in x).
+ */
+function perPixelUpsample(meanProbability: Float32Array, lowLabels: Uint8Array, transform: InputTransform, threshold: number): Uint8Array {
+  const { inputWidthPx: width, contentX, contentY, contentWidthPx, contentHeightPx, sourceWidthPx, sourceHeightPx } = transform;
+  const cleaned = new Float32Array(meanProbability.length);
+  for (let i = 0; i < cleaned.length; i++) {
+    const p = meanProbability[i];
+    cleaned[i] = lowLabels[i] !== 0 ? Math.max(p, threshold + KEEP_MARGIN) : p > threshold ? 0 : p;
+  }
+  const along = (i: number, outputPx: number, contentPx: number, offset: number): [number, number, number] => {
+    const position = Math.min(contentPx - 1, Math.max(0, (i + 0.5) * (contentPx / outputPx) - 0.5));
+    const floor = Math.floor(position);
+    return [offset + floor, offset + Math.min(contentPx - 1, floor + 1), position - floor];
+  };
+  const out = new Uint8Array(sourceWidthPx * sourceHeightPx);
+  for (let y = 0; y < sourceHeightPx; y++) {
+    const [y0, y1, fy] = along(y, sourceHeightPx, contentHeightPx, contentY);
+    for (let x = 0; x < sourceWidthPx; x++) {
+      const [x0, x1, fx] = along(x, sourceWidthPx, contentWidthPx, contentX);
+      const top = cleaned[y0 * width + x0] + (cleaned[y0 * width + x1] - cleaned[y0 * width + x0]) * fx;
+      const bottom = cleaned[y1 * width + x0] + (cleaned[y1 * width + x1] - cleaned[y1 * width + x0]) * fx;
+      if (top + (bottom - top) * fy <= threshold) continue;
+      const [nearY, farY] = fy < 0.5 ? [y0, y1] : [y1, y0];
+      const [nearX, farX] = fx < 0.5 ? [x0, x1] : [x1, x0];
+      out[y * sourceWidthPx + x] = lowLabels[nearY * width + nearX] || lowLabels[nearY * width + farX] || lowLabels[farY * width + nearX] || lowLabels[farY * width + farX];
+    }
+  }
+  return out;
+}
+
+type MapKind = 'smooth' | 'noise' | 'steps';
+
+/** smooth: lung-like blobs; noise: uniform; steps: values on a 0.25 grid, so many pixels land exactly on a 0.5 threshold. */
+function probabilityMap(kind: MapKind, size: number, seed: number): Float32Array {
+  if (kind === 'smooth') return lungMap(size, seed, 0.15);
+  const random = createRandom(seed);
+  return Float32Array.from({ length: size * size }, () => (kind === 'noise' ? random() : Math.floor(random() * 5) / 4));
+}
+
+function labelsFor(lungs: 1 | 2, mean: Float32Array, transform: InputTransform, size: number, resize: 'stretch' | 'letterbox', threshold: number): Uint8Array {
+  const m = modelManifestSchema.parse({
+    ...manifest(size, resize),
+    output: { kind: 'probability', classes: ['lung'], threshold },
+    postprocess: lungs === 2 ? { keepLargestComponents: 2, fillHoles: true, splitLeftRight: true } : { keepLargestComponents: 1, fillHoles: true, splitLeftRight: false },
+  });
+  return lowResolutionLabels(mean, transform, m);
+}
+
+describe('upsampleLabels equals the per-pixel definition', () => {
+  const cases: [string, number, number, number, 'stretch' | 'letterbox', MapKind, 1 | 2, number][] = [];
+  const kinds: MapKind[] = ['smooth', 'noise', 'steps'];
+  for (let factor = 1; factor <= 20; factor++) {
+    const size = factor % 2 === 0 ? 12 : 17;
+    const resize = factor % 3 === 0 ? 'letterbox' : 'stretch';
+    const kind = kinds[factor % 3];
+    const lungs = factor % 4 < 2 ? 2 : 1;
+    // odd sizes, not a whole multiple of the grid, a little wider than high
+    cases.push([`x${factor}`, size * factor + (factor % 5), Math.round(size * factor * 0.85) + 1, size, resize, kind, lungs, 0.5]);
+  }
+  cases.push(
+    ['x7.3 letterboxed, steps, threshold 0.5', 125, 88, 17, 'letterbox', 'steps', 2, 0.5],
+    ['x4.6 steps, 1 lung', 55, 81, 12, 'stretch', 'steps', 1, 0.5],
+    ['x11.9 noise, threshold 0.35', 143, 143, 12, 'stretch', 'noise', 2, 0.35],
+    ['x15.5 letterboxed tall, smooth, threshold 0.7', 190, 263, 17, 'letterbox', 'smooth', 2, 0.7],
+    ['shrunk x0.6', 10, 7, 17, 'stretch', 'noise', 2, 0.5],
+  );
+
+  it.each(cases)('%s: %ix%i from %i px, %s, %s map, %i lung(s)', (_label, widthPx, heightPx, size, resize, kind, lungs, threshold) => {
+    const transform = inputTransform(widthPx, heightPx, manifest(size, resize).input);
+    const mean = probabilityMap(kind, size, widthPx * 31 + heightPx);
+    const low = labelsFor(lungs, mean, transform, size, resize, threshold);
+    const ours = upsampleLabels(mean, low, transform, { threshold });
+    const reference = perPixelUpsample(mean, low, transform, threshold);
+    const first = ours.data.findIndex((v, i) => v !== reference[i]);
+    expect(first === -1 ? 'none' : `pixel (${first % widthPx}, ${Math.floor(first / widthPx)}): ${ours.data[first]} instead of ${reference[first]}`).toBe('none');
+    const counts = [0, 0, 0];
+    for (const v of reference) counts[v]++;
+    expect(counts[0]).toBeGreaterThan(0); // background, lung...
+    expect(counts[1]).toBeGreaterThan(0);
+    if (lungs === 2 && kind === 'smooth') expect(counts[2]).toBeGreaterThan(0); // ...and both lungs
+    if (lungs === 1) expect(counts[2]).toBe(0);
+  });
+
+  it('labels by the nearest labelled neighbour on a speckled layout of both labels', () => {
+    const size = 13;
+    const transform = inputTransform(211, 160, manifest(size, 'letterbox').input);
+    const random = createRandom(7);
+    const mean = Float32Array.from({ length: size * size }, () => random());
+    const low = Uint8Array.from(mean, (p) => (p > 0.5 ? 1 + Math.floor(random() * 2) : 0));
+    const ours = upsampleLabels(mean, low, transform, { threshold: 0.5 });
+    const reference = perPixelUpsample(mean, low, transform, 0.5);
+    expect(ours.data.findIndex((v, i) => v !== reference[i])).toBe(-1);
+    expect(new Set(reference)).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('tests every pixel of a cell with a NaN corner as the definition does', () => {
+    const size = 12;
+    const transform = inputTransform(100, 90, manifest(size, 'stretch').input);
+    const mean = lungMap(size, 3, 0.1);
+    const low = labelsFor(2, mean, transform, size, 'stretch', 0.5);
+    for (const i of [5 * size + 3, 6 * size + 8]) mean[i] = Number.NaN;
+    const ours = upsampleLabels(mean, low, transform, { threshold: 0.5 });
+    const reference = perPixelUpsample(mean, low, transform, 0.5);
+    expect(ours.data.findIndex((v, i) => v !== reference[i])).toBe(-1);
   });
 });
