@@ -165,7 +165,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const offEvents = options.ctx.events.onAny((event, payload) => {
     let message: Uint8Array;
     try {
-      message = encodeMessage({ event, payload });
+      message = encodeMessage({ event, payload }, { runs: true });
     } catch (error) {
       return console.error(`serve: event ${event} could not be encoded`, error);
     }

@@ -41,7 +41,7 @@ function asBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 
 function safeEncode(value: { id: number; result: Result<unknown> }): Uint8Array {
   try {
-    return encodeMessage(value);
+    return encodeMessage(value, { runs: true });
   } catch (error) {
     console.error('a result could not be encoded', error);
     return encodeMessage({ id: value.id, result: { ok: false, code: 'internal', reason: 'The result could not be encoded.' } });

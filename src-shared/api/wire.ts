@@ -3,6 +3,12 @@
  * Layout: u32 little-endian header length, UTF-8 JSON header, zero padding to a multiple of 8, then the
  * typed arrays' bytes, each starting at a multiple of 8. In the header a typed array is replaced by
  * `{ "$ta": [typeName, byteOffset, length] }`.
+ *
+ * With `runs` (the server's answers and events), a large Uint8Array made of long runs of equal bytes (a
+ * label mask: a 2048x2500 mask is 5 MB raw, ~50 KB as runs) travels as its runs instead:
+ * `{ "$runs": [byteOffset, runCount, length] }`, the body holding `runCount` u32 run lengths, then the
+ * `runCount` byte values. Only a decoder that says `runs: true` (a client) takes them: the server refuses
+ * them, so that a small message from a client can never expand to a large array there.
  */
 
 type TypedArray =
@@ -23,9 +29,54 @@ function typedName(value: unknown): TypedName | null {
 const align8 = (n: number) => (n + 7) & ~7;
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
-/** Encodes a JSON-like value with typed arrays into one binary message. */
-export function encodeMessage(value: unknown): Uint8Array {
-  const buffers: TypedArray[] = [];
+/** Uint8Arrays at least this long are sent as runs when that makes them at least {@link RUNS_MIN_GAIN} times smaller. */
+export const RUNS_MIN_BYTES = 65536;
+const RUNS_MIN_GAIN = 8;
+/** The longest array a decoder rebuilds from runs (a 16k x 16k mask is 256 MiB). */
+export const RUNS_MAX_LENGTH = 2 ** 30;
+
+/**
+ * The runs of equal bytes in `array` (lengths and values), or null as soon as there would be more than
+ * `maxRuns` of them. Equal bytes are skipped four at a time where the array is word-aligned.
+ */
+export function byteRuns(array: Uint8Array, maxRuns: number): { lengths: Uint32Array; values: Uint8Array } | null {
+  const n = array.length;
+  const lengths = new Uint32Array(Math.max(0, Math.min(maxRuns, n)));
+  const values = new Uint8Array(lengths.length);
+  const words = array.byteOffset % 4 === 0 ? new Uint32Array(array.buffer, array.byteOffset, n >> 2) : null;
+  let runs = 0;
+  let i = 0;
+  while (i < n) {
+    if (runs === lengths.length) return null;
+    const v = array[i];
+    let j = i + 1;
+    if (words) {
+      while (j < n && (j & 3) !== 0 && array[j] === v) j++;
+      if ((j & 3) === 0) {
+        const word = (v * 0x01010101) >>> 0;
+        let w = j >> 2;
+        while (w < words.length && words[w] === word) w++;
+        j = w << 2;
+      }
+    }
+    while (j < n && array[j] === v) j++;
+    lengths[runs] = j - i;
+    values[runs] = v;
+    runs++;
+    i = j;
+  }
+  return { lengths: lengths.slice(0, runs), values: values.slice(0, runs) };
+}
+
+type BodyPart = { kind: 'raw'; array: TypedArray } | { kind: 'runs'; lengths: Uint32Array; values: Uint8Array };
+
+function partBytes(part: BodyPart): number {
+  return part.kind === 'raw' ? part.array.byteLength : align8(part.lengths.byteLength) + part.values.byteLength;
+}
+
+/** Encodes a JSON-like value with typed arrays into one binary message (see the module comment for `runs`). */
+export function encodeMessage(value: unknown, options: { runs?: boolean } = {}): Uint8Array {
+  const buffers: BodyPart[] = [];
   let offset = 0;
   const header = JSON.stringify(value, function replacer(this: unknown, key: string, raw: unknown) {
     // JSON.stringify has already turned typed arrays into objects by now; read the original.
@@ -33,8 +84,16 @@ export function encodeMessage(value: unknown): Uint8Array {
     const name = typedName(original);
     if (!name) return raw;
     const array = original as TypedArray;
+    const runs = options.runs && name === 'Uint8Array' && array.length >= RUNS_MIN_BYTES && array.length <= RUNS_MAX_LENGTH ? byteRuns(array as Uint8Array, Math.floor(array.length / (5 * RUNS_MIN_GAIN))) : null;
+    if (runs) {
+      const part: BodyPart = { kind: 'runs', ...runs };
+      const entry = { $runs: [offset, runs.lengths.length, array.length] };
+      buffers.push(part);
+      offset = align8(offset + partBytes(part));
+      return entry;
+    }
     const entry = { $ta: [name, offset, array.length] };
-    buffers.push(array);
+    buffers.push({ kind: 'raw', array });
     offset = align8(offset + array.byteLength);
     return entry;
   });
@@ -44,9 +103,14 @@ export function encodeMessage(value: unknown): Uint8Array {
   new DataView(out.buffer).setUint32(0, headerBytes.length, true);
   out.set(headerBytes, 4);
   let at = start;
-  for (const array of buffers) {
-    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
-    at = align8(at + array.byteLength);
+  for (const part of buffers) {
+    if (part.kind === 'raw') {
+      out.set(new Uint8Array(part.array.buffer, part.array.byteOffset, part.array.byteLength), at);
+    } else {
+      out.set(new Uint8Array(part.lengths.buffer, part.lengths.byteOffset, part.lengths.byteLength), at);
+      out.set(part.values, at + align8(part.lengths.byteLength));
+    }
+    at = align8(at + partBytes(part));
   }
   return out;
 }
@@ -56,7 +120,7 @@ export function encodeMessage(value: unknown): Uint8Array {
  * unless `copy: false`: then each is a view into `bytes` where its alignment allows (a server decoding
  * a 250 MB upload saves a second copy of it), and a copy only where it does not.
  */
-export function decodeMessage(bytes: Uint8Array, options: { copy?: boolean } = {}): unknown {
+export function decodeMessage(bytes: Uint8Array, options: { copy?: boolean; runs?: boolean } = {}): unknown {
   const copyAlways = options.copy ?? true;
   if (bytes.byteLength < 4) throw new Error('message too short');
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
@@ -64,6 +128,10 @@ export function decodeMessage(bytes: Uint8Array, options: { copy?: boolean } = {
   const start = align8(4 + headerLength);
   const header = utf8Decode(bytes.subarray(4, 4 + headerLength));
   return JSON.parse(header, (_key, value: unknown) => {
+    if (value && typeof value === 'object' && '$runs' in value) {
+      if (!options.runs) throw new Error('run-length arrays are not accepted here');
+      return fromRuns(bytes, start, (value as { $runs: unknown }).$runs);
+    }
     if (value && typeof value === 'object' && '$ta' in value) {
       const entry = (value as { $ta: unknown }).$ta;
       if (!Array.isArray(entry) || entry.length !== 3) throw new Error('malformed typed array entry');
@@ -81,6 +149,28 @@ export function decodeMessage(bytes: Uint8Array, options: { copy?: boolean } = {
     }
     return value;
   });
+}
+
+/** Rebuilds a Uint8Array from its runs, checking that they fit the message and add up to its length. */
+function fromRuns(bytes: Uint8Array, start: number, entry: unknown): Uint8Array {
+  if (!Array.isArray(entry) || entry.length !== 3) throw new Error('malformed run-length entry');
+  const [byteOffset, runCount, length] = entry as [unknown, unknown, unknown];
+  if (!isCount(byteOffset) || !isCount(runCount) || !isCount(length) || length > RUNS_MAX_LENGTH) throw new Error('malformed run-length offset, count or length');
+  const from = start + byteOffset;
+  const valuesAt = from + align8(runCount * 4);
+  if (valuesAt + runCount > bytes.byteLength) throw new Error('message body truncated');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (let r = 0; r < runCount; r++) {
+    const run = view.getUint32(from + 4 * r, true);
+    if (run > length - at) throw new Error('run lengths exceed the array');
+    const v = bytes[valuesAt + r];
+    if (v !== 0) out.fill(v, at, at + run);
+    at += run;
+  }
+  if (at !== length) throw new Error('run lengths fall short of the array');
+  return out;
 }
 
 /** UTF-8 encoding without TextEncoder (src-shared has neither DOM nor Node types). */

@@ -89,7 +89,7 @@ export function createWebSocketClient(url: string): ApiClient {
         }
       };
       ws.onmessage = (message) => {
-        const data = decodeMessage(new Uint8Array(message.data as ArrayBuffer)) as WireResponse;
+        const data = decodeMessage(new Uint8Array(message.data as ArrayBuffer), { runs: true }) as WireResponse;
         if ('event' in data) {
           for (const listener of listeners.get(data.event as EventName) ?? []) listener(data.payload);
         } else {

@@ -208,7 +208,7 @@ export async function call(server: ServeChild, domain: string, method: string, a
       const timer = setTimeout(() => reject(new Error(`${domain}.${method} got no answer`)), timeoutMs);
       ws.on('message', (data) => {
         const bytes = data as Buffer;
-        const decoded = decodeMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as { id?: number; result?: never };
+        const decoded = decodeMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { runs: true }) as { id?: number; result?: never };
         if (decoded.id !== 1) return;
         clearTimeout(timer);
         resolve(decoded.result!);

@@ -160,6 +160,9 @@ const messageCases: [string, () => Buffer][] = [
   ['typed array past the body', () => rawMessage('{"id":1,"domain":"system","method":"info","args":[{"$ta":["Float64Array",0,1e9]}]}', big(8))],
   ['typed array with a fractional length', () => rawMessage('{"id":1,"domain":"system","method":"info","args":[{"$ta":["Uint16Array",0,1.5]}]}', big(8))],
   ['typed array entry not a list', () => rawMessage('{"id":1,"domain":"system","method":"info","args":[{"$ta":"Uint8Array"}]}')],
+  // run-length arrays are for the server's answers only: a few bytes that claim a gigabyte are refused
+  ['run-length array claiming 1 GiB', () => rawMessage('{"id":1,"domain":"system","method":"info","args":[{"$runs":[0,1,1073741824]}]}', Buffer.from([0, 0, 0, 64, 0, 0, 0, 0, 1]))],
+  ['run-length array of a valid mask', () => rawMessage('{"id":1,"domain":"system","method":"info","args":[{"$runs":[0,1,65536]}]}', Buffer.from([0, 0, 1, 0, 0, 0, 0, 0, 0]))],
   ['deeply nested JSON', () => rawMessage(`{"id":1,"domain":"system","method":"info","args":[${'['.repeat(50_000)}${']'.repeat(50_000)}]}`)],
   ['importFiles with numbers for bytes', () => message({ id: 1, domain: 'project', method: 'importFiles', args: [[{ name: 'a.dcm', bytes: [1, 2, 3] }]] })],
   ['importFiles without a project', () => message({ id: 1, domain: 'project', method: 'importFiles', args: [[{ name: 'a.dcm', bytes: new Uint8Array(1024) }]] })],
