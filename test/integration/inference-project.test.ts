@@ -170,4 +170,18 @@ describe('inference on a project', () => {
     expect(result.areas.totalPx).toBeGreaterThan(0);
     expect(dice(confusion(mask.data, fromFull.mask.data))).toBeGreaterThan(0.97);
   });
+
+  it('predicts a film opened in the viewer from its preview (JPEG lossless, 1760x2140): the mask at the film\'s size, as from the full pixels', async () => {
+    const store = getSession(ctx).require();
+    const report = await importPaths(store, [fixturePath('dicom', 'RG2_JPLL.dcm')], { copy: true });
+    const id = report.imported[0].id;
+    // unpredictedOnly: the viewer's prediction on open, which asks for the preview beside it
+    const result = await inference.predictImage(id, { modelId: modelDir, tta: false, unpredictedOnly: true });
+    const mask = (await store.loadRevision(id))!.mask;
+    expect([mask.widthPx, mask.heightPx]).toEqual([1760, 2140]);
+    const film = await decodeImage(new Uint8Array(await readFile(fixturePath('dicom', 'RG2_JPLL.dcm'))), { name: 'RG2_JPLL.dcm' });
+    const fromFull = await inference.predictPixels(film.pixels, film.meta, { model: modelDir, tta: false });
+    expect(result.areas.totalPx).toBeGreaterThan(0);
+    expect(dice(confusion(mask.data, fromFull.mask.data))).toBeGreaterThan(0.97);
+  });
 });
