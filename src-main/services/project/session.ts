@@ -4,7 +4,7 @@ import { say } from '../../../src-shared/api/text';
 import { service, type AppContext } from '../context';
 import { ProjectStore } from './store';
 import { verifyProject } from './verify';
-import { IMAGE_SOURCE_KEY, type ImageSource } from '../images/source';
+import { IMAGE_SOURCE_KEY, sharedImageReads, type ImageSource } from '../images/source';
 
 /** The project open in this process (one at a time), shared by every service. */
 export interface ProjectSession {
@@ -44,8 +44,9 @@ function createSession(ctx: AppContext): ProjectSession {
   const attach = (next: ProjectStore): ProjectStore => {
     store = next;
     next.onChange = (imageIds, latestRevisionIds) => ctx.events.emit('project', { kind: 'changed', imageIds, latestRevisionIds });
+    const readBytes = sharedImageReads((imageId) => next.readImageBytes(imageId));
     const source: ImageSource = {
-      readImageBytes: async (imageId) => ({ bytes: await next.readImageBytes(imageId), name: next.stored(imageId).name }),
+      readImageBytes: async (imageId) => ({ bytes: await readBytes(imageId), name: next.stored(imageId).name }),
       getUserSpacingMm: async (imageId) => next.stored(imageId).userSpacingMm,
       setUserSpacingMm: async (imageId, spacingMm) => {
         await next.updateImage(imageId, { userSpacingMm: spacingMm });
