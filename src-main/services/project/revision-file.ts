@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { LabelMask } from '../../../src-shared/api/masks';
 import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
+import { byteCounts } from '../../../src-shared/mask/counts';
 
 /**
  * Mask revision file: a 20-byte header then the zlib-deflated label bytes.
@@ -58,12 +59,13 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** Pixels per label, index = label. */
 export function countLabels(data: Uint8Array): number[] {
-  const counts = new Array<number>(256).fill(0);
+  const counts = byteCounts(data);
   let maxLabel = 0;
-  for (let i = 0; i < data.length; i++) {
-    const label = data[i];
-    counts[label]++;
-    if (label > maxLabel) maxLabel = label;
+  for (let label = 255; label > 0; label--) {
+    if (counts[label] > 0) {
+      maxLabel = label;
+      break;
+    }
   }
-  return counts.slice(0, Math.max(3, maxLabel + 1));
+  return Array.from(counts.subarray(0, Math.max(3, maxLabel + 1)));
 }

@@ -42,3 +42,22 @@ describe('lungMeasurements', () => {
     expect(() => lungMeasurements(new Uint8Array(5), 3, 2, null)).toThrow(RangeError);
   });
 });
+
+describe('lungMeasurements on rows not word-aligned', () => {
+  it.each([1, 2, 3])('counts the same as a plain loop for a mask viewed at byte offset %i, width 1003', (offset) => {
+    const widthPx = 1003;
+    const heightPx = 37;
+    const backing = new Uint8Array(offset + widthPx * heightPx);
+    for (let i = 0; i < backing.length; i++) backing[i] = Math.floor(i / 7) % 5 === 0 ? 0 : (Math.floor(i / 11) % 3);
+    backing[offset + 5 * widthPx + 17] = 9; // a stray value counts as neither lung
+    const labels = backing.subarray(offset);
+    let right = 0;
+    let left = 0;
+    for (const v of labels) {
+      if (v === 1) right++;
+      else if (v === 2) left++;
+    }
+    const measured = lungMeasurements(labels, widthPx, heightPx, null);
+    expect([measured.rightPx, measured.leftPx]).toEqual([right, left]);
+  });
+});
