@@ -1,11 +1,31 @@
 /**
  * A small least-recently-used cache of promises. The viewer asks for meta then pixels of the same
- * image, and flips between a few images; decoding twice would double the wait.
+ * image, and flips between a few images; decoding twice would double the wait. At most `capacity`
+ * entries and, with `maxBytes` and `sizeOf`, at most that many bytes of settled values: the oldest go
+ * first, the newest is always kept (the caller is using it).
  */
 export class PromiseLru<V> {
   private readonly entries = new Map<string, Promise<V>>();
+  private readonly sizes = new Map<string, number>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number, private readonly budget: { maxBytes: number; sizeOf: (value: V) => number } | null = null) {}
+
+  /** Bytes of the settled values held (0 without a budget). */
+  get bytes(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
+  }
+
+  private trimToBudget(): void {
+    if (!this.budget) return;
+    for (const key of [...this.entries.keys()]) {
+      if (this.bytes <= this.budget.maxBytes || this.entries.size <= 1) return;
+      if (key === [...this.entries.keys()].at(-1)) return;
+      this.entries.delete(key);
+      this.sizes.delete(key);
+    }
+  }
 
   /** The cached value for `key`, or the result of `create` (a failed promise is not kept). */
   get(key: string, create: () => Promise<V>): Promise<V> {
@@ -17,12 +37,20 @@ export class PromiseLru<V> {
     }
     const created = create();
     this.entries.set(key, created);
-    created.catch(() => {
-      if (this.entries.get(key) === created) this.entries.delete(key);
-    });
+    created.then(
+      (value) => {
+        if (this.entries.get(key) !== created || !this.budget) return;
+        this.sizes.set(key, this.budget.sizeOf(value));
+        this.trimToBudget();
+      },
+      () => {
+        if (this.entries.get(key) === created) this.entries.delete(key);
+      },
+    );
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
+      this.sizes.delete(oldest);
     }
     return created;
   }
@@ -34,7 +62,11 @@ export class PromiseLru<V> {
 
   /** Forgets every key for which `match` is true. */
   delete(match: (key: string) => boolean): void {
-    for (const key of [...this.entries.keys()]) if (match(key)) this.entries.delete(key);
+    for (const key of [...this.entries.keys()]) {
+      if (!match(key)) continue;
+      this.entries.delete(key);
+      this.sizes.delete(key);
+    }
   }
 
   get size(): number {

@@ -13,8 +13,13 @@ import { IMAGE_SOURCE_KEY, type ImageSource } from './source';
 import { makeThumbnail, SerialQueue } from './thumbnail';
 import type { ImagePixels, Thumbnail } from '../../../src-shared/api/images';
 
-/** Decoded images kept in memory: a 3k x 3k 16-bit frame is ~18 MB, so a handful is cheap. */
+/**
+ * Decoded images kept in memory: a 3k x 3k 16-bit frame is ~18 MB, so a handful is cheap; and at most
+ * {@link CACHED_IMAGE_BYTES} of them, so that four of the largest films the decoder accepts cannot hold
+ * hundreds of MB between them (the film in use is always kept).
+ */
 const CACHED_IMAGES = 4;
+export const CACHED_IMAGE_BYTES = 128 * 2 ** 20;
 
 function imageSource(ctx: AppContext): ImageSource {
   const source = ctx.services.get(IMAGE_SOURCE_KEY) as ImageSource | undefined;
@@ -27,7 +32,7 @@ function decodedCache(ctx: AppContext, source: ImageSource): PromiseLru<DecodedI
   const caches = service(ctx, 'images.decoded', () => new WeakMap<ImageSource, PromiseLru<DecodedImage>>());
   let cache = caches.get(source);
   if (!cache) {
-    cache = new PromiseLru<DecodedImage>(CACHED_IMAGES);
+    cache = new PromiseLru<DecodedImage>(CACHED_IMAGES, { maxBytes: CACHED_IMAGE_BYTES, sizeOf: (image) => image.pixels.data.byteLength });
     caches.set(source, cache);
   }
   return cache;
