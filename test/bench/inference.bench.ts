@@ -23,7 +23,8 @@ import type { BenchContext, BenchResult } from './types';
 
 const FULL_PX = 2000;
 const WARMUP = 2;
-const ITERATIONS = 8;
+// The post-processing times are bimodal (the 4 MB mask's first-touch page faults): enough runs for a steady median.
+const ITERATIONS = 25;
 
 async function fullResolutionXray(): Promise<ImagePixels> {
   const data = await sharp(fixturePath('xray', 'CHNCXR_0005_0.png')).greyscale().resize(FULL_PX, FULL_PX).raw().toBuffer();
