@@ -18,12 +18,12 @@ const MAX_VALUE_COUNTS = 1 << 20;
 function valueCounts(data: ImagePixels['data'], min: number, size: number): Uint32Array | null {
   if (data instanceof Float32Array) return null;
   // the WebAssembly kernel where it loads (same counts), else the JavaScript loops
-  const fast = data instanceof Uint16Array ? wasmValueCountsU16(data, min, size) : null;
-  const counts = fast ?? new Uint32Array(size);
-  if (fast) {
-    // counted
-  } else if (data instanceof Uint16Array) countUint16(data, min, size, counts);
-  else for (let i = 0; i < data.length; i++) counts[data[i] - min]++;
+  let counts = data instanceof Uint16Array ? wasmValueCountsU16(data, min, size) : null;
+  if (!counts) {
+    counts = new Uint32Array(size);
+    if (data instanceof Uint16Array) countUint16(data, min, size, counts);
+    else for (let i = 0; i < data.length; i++) counts[data[i] - min]++;
+  }
   let total = 0;
   for (let v = 0; v < size; v++) total += counts[v];
   return total === data.length ? counts : null;

@@ -13,6 +13,12 @@ export function countLabels(mask: Uint8Array, labels = 3): number[] {
  */
 export function byteCounts(data: Uint8Array): Float64Array {
   const counts = new Float64Array(256);
+  addByteCounts(data, counts);
+  return counts;
+}
+
+/** Adds how often each byte value occurs in `data` to `counts` (256 entries), as {@link byteCounts}. */
+export function addByteCounts(data: Uint8Array, counts: Float64Array): void {
   const n = data.length;
   let i = 0;
   while (i < n && (data.byteOffset + i) % 4 !== 0) counts[data[i++]]++;
@@ -38,5 +44,4 @@ export function byteCounts(data: Uint8Array): Float64Array {
   counts[1] += 4 * ones;
   counts[2] += 4 * twos;
   for (i += 4 * wordCount; i < n; i++) counts[data[i]]++;
-  return counts;
 }

@@ -1,3 +1,4 @@
+import { addByteCounts } from '../mask/counts';
 import { assertSize } from '../mask/types';
 
 /** Physical pixel size: `rowMm` between rows (vertical), `colMm` between columns (horizontal). */
@@ -38,41 +39,15 @@ export function lungMeasurements(labels: Uint8Array, widthPx: number, heightPx: 
   let rightBottom = -1;
   let leftTop = -1;
   let leftBottom = -1;
+  const counts = new Float64Array(256);
   for (let y = 0; y < heightPx; y++) {
     const row = y * widthPx;
-    let rightInRow = 0;
-    let leftInRow = 0;
-    let x = 0;
-    // four pixels at a time where the row's words are aligned: background words are skipped, whole-lung
-    // words counted at once (a 5 MP mask in ~2 ms instead of ~9)
-    for (; x < widthPx && (labels.byteOffset + row + x) % 4 !== 0; x++) {
-      const label = labels[row + x];
-      if (label === 1) rightInRow++;
-      else if (label === 2) leftInRow++;
-    }
-    const wordCount = (widthPx - x) >> 2;
-    if (wordCount > 0) {
-      const words = new Uint32Array(labels.buffer, labels.byteOffset + row + x, wordCount);
-      for (let w = 0; w < wordCount; w++) {
-        const word = words[w];
-        if (word === 0) continue;
-        if (word === 0x01010101) rightInRow += 4;
-        else if (word === 0x02020202) leftInRow += 4;
-        else {
-          for (let k = 0, at = row + x + 4 * w; k < 4; k++) {
-            const label = labels[at + k];
-            if (label === 1) rightInRow++;
-            else if (label === 2) leftInRow++;
-          }
-        }
-      }
-      x += 4 * wordCount;
-    }
-    for (; x < widthPx; x++) {
-      const label = labels[row + x];
-      if (label === 1) rightInRow++;
-      else if (label === 2) leftInRow++;
-    }
+    // the row's labels counted four at a time where its words allow (see addByteCounts)
+    const rightBefore = counts[1];
+    const leftBefore = counts[2];
+    addByteCounts(labels.subarray(row, row + widthPx), counts);
+    const rightInRow = counts[1] - rightBefore;
+    const leftInRow = counts[2] - leftBefore;
     if (rightInRow > 0) {
       if (rightTop < 0) rightTop = y;
       rightBottom = y;

@@ -178,6 +178,16 @@ function blockSumsThroughLutAny(data: ArrayLike<number>, lut: Uint8Array | null,
   return sums;
 }
 
+/**
+ * Exact block sums of 8-bit pixels as they are: the WebAssembly SIMD kernel where it runs, else the
+ * byte-lane sums; null when neither can take the blocks (taller than the lanes).
+ */
+function byteBlockSums(data: Uint8Array, srcW: number, srcH: number, colStart: Int32Array, rowStart: Int32Array): Float64Array | null {
+  const fast = wasmBlockSumsU8(data, srcW, srcH, colStart, rowStart);
+  if (fast) return fast;
+  return laneSumsFit(rowStart) ? blockSumsBytes(data, srcW, srcH, colStart, rowStart, colStart.length - 1, rowStart.length - 1) : null;
+}
+
 /** True when `lut[i] === base + i` for every entry: the window maps each value to itself (8-bit 0..255 at min-max). */
 function isIdentity(lut: Uint8Array, base: number): boolean {
   for (let i = 0; i < lut.length; i++) if (lut[i] !== base + i) return false;
@@ -187,17 +197,16 @@ function isIdentity(lut: Uint8Array, base: number): boolean {
 /**
  * Area-average (box) downscaling: every output pixel is the mean of the block of source pixels that maps
  * onto it (block edges rounded to whole pixels), like PIL's BOX filter that made the lungs-cxr images.
- * One pass over the source: 8-bit images through the WebAssembly SIMD column sums (src-shared/wasm,
- * else the byte-lane sums of blockSumsBytes), others summing runs of a row per output column. Reads the pixels as they are (no float copy of the film first).
+ * One pass over the source: 8-bit images through {@link byteBlockSums} (WebAssembly SIMD column sums,
+ * else byte lanes), others summing runs of a row per output column. Reads the pixels as they are (no
+ * float copy of the film first).
  * Requires the target to be no larger than the source either way.
  */
 export function areaAverage(image: NumericImage, widthPx: number, heightPx: number): { widthPx: number; heightPx: number; data: Float32Array } {
   const { widthPx: srcW, heightPx: srcH, data } = image;
   const colStart = blockEdges(srcW, widthPx);
   const rowStart = blockEdges(srcH, heightPx);
-  const sums = data instanceof Uint8Array
-    ? wasmBlockSumsU8(data, srcW, srcH, colStart, rowStart) ?? (laneSumsFit(rowStart) ? blockSumsBytes(data, srcW, srcH, colStart, rowStart, widthPx, heightPx) : blockSumsThroughLutAny(data, null, 0, srcW, colStart, rowStart, widthPx, heightPx))
-    : blockSumsThroughLutAny(data, null, 0, srcW, colStart, rowStart, widthPx, heightPx);
+  const sums = (data instanceof Uint8Array ? byteBlockSums(data, srcW, srcH, colStart, rowStart) : null) ?? blockSumsThroughLutAny(data, null, 0, srcW, colStart, rowStart, widthPx, heightPx);
   const out = new Float32Array(widthPx * heightPx);
   for (let ty = 0, o = 0; ty < heightPx; ty++) {
     const rows = rowStart[ty + 1] - rowStart[ty];
@@ -213,21 +222,20 @@ export function areaAverage(image: NumericImage, widthPx: number, heightPx: numb
  * then `/ 255` (the sums are of whole numbers, exact in float64 in any order), without the film-sized
  * byte buffer. An 8-bit film whose table maps every value to itself (0..255 at its min-max window) skips
  * the table and takes the byte sums. 8- and 16-bit films run in the WebAssembly kernels (src-shared/wasm)
- * where they load, else in the JavaScript loops below; both give the same integers. Requires single-channel integer pixels within the table and a
- * target no larger than the source.
+ * where they load, else in the JavaScript loops above; both give the same integers. Requires
+ * single-channel integer pixels within the table and a target no larger than the source.
  */
 export function areaAverageThroughLut(pixels: Pick<ImagePixels, 'widthPx' | 'heightPx' | 'data'>, lut: Uint8Array, base: number, widthPx: number, heightPx: number): Float32Array {
   const { widthPx: srcW, heightPx: srcH, data } = pixels;
   const colStart = blockEdges(srcW, widthPx);
   const rowStart = blockEdges(srcH, heightPx);
-  let sums: Float64Array;
   const identity = data instanceof Uint8Array && isIdentity(lut, base);
-  const wasm = identity ? wasmBlockSumsU8(data, srcW, srcH, colStart, rowStart) : data instanceof Uint8Array || data instanceof Uint16Array ? wasmBlockSumsLut(data, srcW, srcH, colStart, rowStart, lut, base) : null;
-  if (wasm) sums = wasm;
-  else if (identity && laneSumsFit(rowStart)) sums = blockSumsBytes(data, srcW, srcH, colStart, rowStart, widthPx, heightPx);
-  else if (data instanceof Uint16Array) sums = blockSumsThroughLut16(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx);
-  else if (data instanceof Uint8Array) sums = blockSumsThroughLut8(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx);
-  else sums = blockSumsThroughLutAny(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx);
+  const sums =
+    (identity ? byteBlockSums(data, srcW, srcH, colStart, rowStart) : null) ??
+    (data instanceof Uint8Array || data instanceof Uint16Array ? wasmBlockSumsLut(data, srcW, srcH, colStart, rowStart, lut, base) : null) ??
+    (data instanceof Uint16Array ? blockSumsThroughLut16(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx)
+      : data instanceof Uint8Array ? blockSumsThroughLut8(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx)
+        : blockSumsThroughLutAny(data, lut, base, srcW, colStart, rowStart, widthPx, heightPx));
   const out = new Float32Array(widthPx * heightPx);
   for (let ty = 0, o = 0; ty < heightPx; ty++) {
     const rows = rowStart[ty + 1] - rowStart[ty];

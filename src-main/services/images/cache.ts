@@ -17,11 +17,13 @@ export class PromiseLru<V> {
     return total;
   }
 
+  /** Drops the least recently used settled values until the budget holds; the newest entry always stays. */
   private trimToBudget(): void {
     if (!this.budget) return;
-    for (const key of [...this.entries.keys()]) {
-      if (this.bytes <= this.budget.maxBytes || this.entries.size <= 1) return;
-      if (key === [...this.entries.keys()].at(-1)) return;
+    let total = this.bytes;
+    for (const key of [...this.entries.keys()].slice(0, -1)) {
+      if (total <= this.budget.maxBytes) return;
+      total -= this.sizes.get(key) ?? 0;
       this.entries.delete(key);
       this.sizes.delete(key);
     }

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import type { LabelMask } from '../../../src-shared/api/masks';
 import { say } from '../../../src-shared/api/text';
 import { PleuraError } from '../../../src-shared/api/result';
-import { byteCounts } from '../../../src-shared/mask/counts';
 
 /**
  * Mask revision file: a 20-byte header then the zlib-deflated label bytes.
@@ -55,17 +54,4 @@ export function decodeRevisionFile(bytes: Uint8Array, expectedSha256?: string): 
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Pixels per label, index = label. */
-export function countLabels(data: Uint8Array): number[] {
-  const counts = byteCounts(data);
-  let maxLabel = 0;
-  for (let label = 255; label > 0; label--) {
-    if (counts[label] > 0) {
-      maxLabel = label;
-      break;
-    }
-  }
-  return Array.from(counts.subarray(0, Math.max(3, maxLabel + 1)));
 }

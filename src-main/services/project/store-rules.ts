@@ -23,20 +23,23 @@ export function toAuditEntry(record: LogRecord): AuditEntry {
   return entry;
 }
 
-/** Refuses a mask of the wrong size or with labels outside 0..2 (0 background, 1 right, 2 left lung). */
-export function checkMask(mask: LabelMask, image: StoredImage): void {
+/**
+ * Refuses a mask of the wrong size or with labels outside 0..2 (0 background, 1 right, 2 left lung);
+ * returns its pixels per label ([background, right, left]: the revision's label counts).
+ */
+export function checkMask(mask: LabelMask, image: StoredImage): number[] {
   if (mask.widthPx !== image.widthPx || mask.heightPx !== image.heightPx) {
     throw new PleuraError('invalid-argument', say('mask.sizeMismatch', { maskWidth: mask.widthPx, maskHeight: mask.heightPx, name: image.name, widthPx: image.widthPx, heightPx: image.heightPx }));
   }
   if (mask.data.length !== mask.widthPx * mask.heightPx) throw new PleuraError('invalid-argument', say('mask.dataLength'));
   // counted four bytes at a time; the first bad pixel is looked for only when there is one
   const counts = byteCounts(mask.data);
-  let bad = 0;
-  for (let label = 3; label < 256; label++) bad += counts[label];
-  if (bad === 0) return;
-  for (let i = 0; i < mask.data.length; i++) {
-    if (mask.data[i] > 2) throw new PleuraError('invalid-argument', say('mask.badLabel', { pixel: i, value: mask.data[i] }));
+  if (counts[0] + counts[1] + counts[2] !== mask.data.length) {
+    for (let i = 0; i < mask.data.length; i++) {
+      if (mask.data[i] > 2) throw new PleuraError('invalid-argument', say('mask.badLabel', { pixel: i, value: mask.data[i] }));
+    }
   }
+  return [counts[0], counts[1], counts[2]];
 }
 
 /** True when the image's current mask is a person's work (a user or reference revision, or approved). */

@@ -8,7 +8,7 @@ import type { LabelMask, MaskRevision, RevisionSource } from '../../../src-share
 import { PleuraError } from '../../../src-shared/api/result';
 import { ioFailure, safeJoin, writeFileAtomic } from './durable';
 import type { AppendLog } from './log';
-import { countLabels, encodeRevisionFile, sha256Hex } from './revision-file';
+import { encodeRevisionFile, sha256Hex } from './revision-file';
 import { applyChange, publicRecord, publicRevision, type ImagePatch, type ProjectIndex, type LogRecord, type StoredImage, type StoredRevision } from './state';
 import { writeManifest, writeSnapshot, type ProjectManifest } from './files';
 import { createProjectFolder, openParts, type CreateOptions, type OpenedParts, type OpenOptions } from './open';
@@ -200,7 +200,7 @@ export class ProjectStore {
    */
   async saveRevision(imageId: string, mask: LabelMask, options: { source?: RevisionSource; parentId?: string | null; replace?: boolean; id?: string } = {}): Promise<MaskRevision> {
     const image = this.stored(imageId);
-    checkMask(mask, image);
+    const labelCounts = checkMask(mask, image);
     this.writable();
     const id = options.id ?? newRevisionId();
     const file = `masks/${imageId}/${id}.bin`;
@@ -213,7 +213,7 @@ export class ProjectStore {
       await this.commit(() => {
         const latestId = this.expectRevision(image, options.parentId);
         const current = source.kind !== 'model' || options.replace === true || !holdsUserWork(image, this.index.state.revisions[imageId] ?? []);
-        revision = { id, imageId, createdAt: new Date().toISOString(), source, parentId: latestId, labelCounts: countLabels(mask.data), file, sha256: sha256Hex(bytes), widthPx: mask.widthPx, heightPx: mask.heightPx };
+        revision = { id, imageId, createdAt: new Date().toISOString(), source, parentId: latestId, labelCounts, file, sha256: sha256Hex(bytes), widthPx: mask.widthPx, heightPx: mask.heightPx };
         return { action, imageId, detail: { revisionId: id, source, current }, change: { type: 'revision', revision, current } };
       });
     } catch (error) {
